@@ -1,0 +1,231 @@
+#include "checks/analysis.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "checks/check.h"
+#include "checks/registry.h"
+#include "core/errors.h"
+#include "core/glob.h"
+#include "lang/go.h"
+#include "lang/tree_sitter.h"
+
+namespace patchgate::checks {
+
+RuleSelection parse_rule_selection(const std::string& text) {
+  RuleSelection selection;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (item.empty()) continue;
+    bool negated = item[0] == '-';
+    std::string id = negated ? item.substr(1) : item;
+    if (!find_rule(id))
+      throw UserError(kExitUsage, "--rules: unknown rule '" + id + "'", "`patchgate rules` lists the rule ids");
+    (negated ? selection.without : selection.only).push_back(id);
+  }
+  return selection;
+}
+
+namespace {
+
+struct ActiveRule {
+  const RuleEntry* entry;
+  Severity severity;
+  std::unique_ptr<GoCheck> check;
+};
+
+std::vector<ActiveRule> active_rules(const Config& config, const RuleSelection& selection) {
+  std::vector<ActiveRule> out;
+  for (const auto& rule : all_rules()) {
+    const std::string& id = rule.info.id;
+    auto configured = config.rules.find(id);
+    bool enabled = true;
+    Severity severity = rule.info.severity;
+    RuleOptions options;
+    if (configured != config.rules.end()) {
+      enabled = configured->second.enabled.value_or(true);
+      severity = configured->second.severity.value_or(severity);
+      options = RuleOptions(configured->second.options);
+    }
+    if (!selection.only.empty())
+      enabled = std::find(selection.only.begin(), selection.only.end(), id) != selection.only.end();
+    if (std::find(selection.without.begin(), selection.without.end(), id) != selection.without.end()) enabled = false;
+    if (enabled) out.push_back({&rule, severity, rule.make(options)});
+  }
+  return out;
+}
+
+bool excluded(const Config& config, const std::string& path) {
+  return std::any_of(config.exclude.begin(), config.exclude.end(),
+                     [&](const std::string& pattern) { return glob_match(pattern, path); });
+}
+
+std::string package_clause(const lang::Tree& tree) {
+  for (TSNode child : lang::named_children(tree.root())) {
+    if (!lang::is(child, "package_clause")) continue;
+    for (TSNode name : lang::named_children(child))
+      if (lang::is(name, "package_identifier")) return std::string(tree.text(name));
+  }
+  return "";
+}
+
+std::string line_text(const std::string& source, int line) {
+  size_t start = 0;
+  for (int i = 1; i < line && start != std::string::npos; ++i) {
+    start = source.find('\n', start);
+    if (start != std::string::npos) ++start;
+  }
+  if (start == std::string::npos || start > source.size()) return "";
+  size_t end = source.find('\n', start);
+  std::string text = source.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (!text.empty() && text.back() == '\r') text.pop_back();
+  return text;
+}
+
+// Collects one package's findings: fills rule metadata, keeps only those in the diff's scope.
+class ScopedSink final : public FindingSink {
+ public:
+  ScopedSink(const ActiveRule& rule, const std::map<std::string, const git::ChangedFile*>& changed,
+             const std::map<std::string, const std::string*>& sources, bool whole_tree, std::vector<Finding>& out)
+      : rule_(rule), changed_(changed), sources_(sources), whole_tree_(whole_tree), out_(out) {}
+
+  void report(Finding finding, const std::string& discriminator) override {
+    if (!in_scope(finding)) return;
+    finding.rule = rule_.entry->info.id;
+    finding.severity = rule_.severity;
+    finding.category = rule_.entry->info.category;
+    finding.checklist = rule_.entry->info.checklist;
+    if (auto it = sources_.find(finding.location.file); it != sources_.end())
+      finding.snippet = line_text(*it->second, finding.location.line);
+    finding.fingerprint = compute_fingerprint(finding, finding.snippet, discriminator);
+    out_.push_back(std::move(finding));
+  }
+
+ private:
+  bool touches(const Location& location) const {
+    auto it = changed_.find(location.file);
+    if (it == changed_.end()) return false;
+    if (whole_tree_) return true;
+    return it->second->added_lines.touches(location.line, std::max(location.line, location.end_line));
+  }
+  bool in_scope(const Finding& finding) const {
+    if (touches(finding.location)) return true;
+    return std::any_of(finding.related.begin(), finding.related.end(),
+                       [&](const RelatedLocation& r) { return touches(r.location); });
+  }
+
+  const ActiveRule& rule_;
+  const std::map<std::string, const git::ChangedFile*>& changed_;
+  const std::map<std::string, const std::string*>& sources_;
+  bool whole_tree_;
+  std::vector<Finding>& out_;
+};
+
+constexpr uint64_t kParseTimeoutMicros = 10'000'000;
+
+}  // namespace
+
+void analyze_change(const git::ChangeSet& change, const Config& config, const RuleSelection& selection,
+                    Report& report) {
+  report.change = change.description;
+  auto rules = active_rules(config, selection);
+
+  // Changed files: record each, and collect analysable Go files by directory.
+  std::map<std::string, const git::ChangedFile*> changed_go;
+  std::map<std::string, size_t> record_of;
+  std::set<std::string> package_dirs;
+  for (const auto& file : change.files) {
+    FileRecord record;
+    record.path = file.path;
+    if (file.old_path != file.path) record.old_path = file.old_path;
+    record.status = to_string(file.status);
+    record.changed_lines = file.added_lines.count();
+    bool go = lang::is_go_file(file.path);
+    record.language = go ? "go" : "";
+    if (excluded(config, file.path)) {
+      report.skipped.push_back({file.path, "excluded by config"});
+    } else if (!file.skip_reason.empty()) {
+      if (file.skip_reason != "deleted") report.skipped.push_back({file.path, file.skip_reason});
+    } else if (!go) {
+      if (!change.whole_tree) report.skipped.push_back({file.path, "unsupported language"});
+    } else if (!change.whole_tree && file.added_lines.empty()) {
+      record.analysed = false;  // only removals or a pure rename: nothing new to report on
+    } else {
+      changed_go[file.path] = &file;
+      package_dirs.insert(git::parent_dir(file.path));
+    }
+    if (change.whole_tree && !go) continue;  // --all lists the files it could analyse
+    record_of[file.path] = report.files.size();
+    report.files.push_back(std::move(record));
+  }
+
+  lang::Parser parser(lang::go_language());
+  std::set<std::string> syntax_error_files;
+  for (const auto& dir : package_dirs) {
+    // Every Go file of the package at the new revision: the call graph spans files.
+    std::map<std::string, std::vector<go::SourceFile>> by_package;
+    for (const auto& path : change.revision->list_dir(dir)) {
+      if (!lang::is_go_file(path) || excluded(config, path)) continue;
+      auto size = change.revision->size(path);
+      if (!size || *size > config.max_file_bytes) continue;
+      auto content = change.revision->read(path);
+      if (!content) {
+        report.errors.push_back({path, "cannot read the file at the new revision"});
+        continue;
+      }
+      lang::Tree tree = parser.parse(std::move(*content), kParseTimeoutMicros);
+      if (!tree) {
+        if (changed_go.count(path)) report.skipped.push_back({path, "parse timed out"});
+        changed_go.erase(path);
+        continue;
+      }
+      go::SourceFile file;
+      file.path = path;
+      file.syntax_errors = tree.has_error();
+      std::string name = package_clause(tree);
+      file.tree = std::move(tree);
+      if (file.syntax_errors && changed_go.count(path)) syntax_error_files.insert(path);
+      by_package[name].push_back(std::move(file));
+    }
+
+    for (auto& [name, files] : by_package) {
+      bool touched = std::any_of(files.begin(), files.end(), [&](const go::SourceFile& f) { return changed_go.count(f.path); });
+      if (!touched) continue;
+      go::Package package(dir, std::move(files));
+      std::map<std::string, const std::string*> sources;
+      for (const auto& f : package.files()) {
+        sources[f.path] = &f.tree.source();
+        if (auto it = record_of.find(f.path); it != record_of.end() && changed_go.count(f.path))
+          report.files[it->second].analysed = true;
+      }
+      GoPackageContext context(package);
+      for (const auto& rule : rules) {
+        ScopedSink sink(rule, changed_go, sources, change.whole_tree, report.findings);
+        rule.check->check_package(context, sink);
+      }
+      // A budget hit is reported once per function, whichever rule first built the analysis.
+      const go::LockAnalysis* locks = context.built_locks();
+      for (const go::Function* fn : locks ? locks->partial() : std::vector<const go::Function*>{})
+        if (changed_go.count(fn->file->path))
+          report.errors.push_back({fn->file->path, fn->display_name + " was analysed only in part (too large or too "
+                                                                       "deeply nested); findings in it may be missing"});
+    }
+  }
+
+  for (const auto& path : syntax_error_files) {
+    if (auto it = record_of.find(path); it != record_of.end()) report.files[it->second].syntax_errors = true;
+    report.errors.push_back({path, "syntax errors; analysed what parsed"});
+  }
+  std::sort(report.findings.begin(), report.findings.end(), finding_less);
+  report.findings.erase(std::unique(report.findings.begin(), report.findings.end(),
+                                    [](const Finding& a, const Finding& b) { return a.fingerprint == b.fingerprint; }),
+                        report.findings.end());
+}
+
+}  // namespace patchgate::checks

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "checks/go/model/lock_state.h"
+#include "checks/go/model/package.h"
+#include "core/finding.h"
+
+namespace patchgate::checks {
+
+// An option a rule reads once, in its constructor, with a typed default.
+struct OptionSpec {
+  std::string name;
+  int default_value = 0;
+  int min = 0, max = 0;
+  std::string description;
+};
+
+struct RuleInfo {
+  std::string id;        // kebab case, e.g. "go-double-lock"
+  std::string language;  // "go"
+  Severity severity = Severity::kError;
+  std::string category;  // lock-state, sync-primitive, cancellation, error-propagation
+  int checklist = 0;     // 1-5
+  std::vector<OptionSpec> options;
+};
+
+// The configured values of one rule's options (already validated against its OptionSpecs).
+class RuleOptions {
+ public:
+  RuleOptions() = default;
+  explicit RuleOptions(nlohmann::json values) : values_(std::move(values)) {}
+  int get(const std::string& name, int fallback) const;
+
+ private:
+  nlohmann::json values_ = nlohmann::json::object();
+};
+
+// A finding as a check reports it. The framework fills in the rule id, severity, category,
+// checklist item and fingerprint; `discriminator` tells apart findings on the same line.
+class FindingSink {
+ public:
+  virtual ~FindingSink() = default;
+  virtual void report(Finding finding, const std::string& discriminator) = 0;
+};
+
+// Everything a Go check may look at for one package; shared analyses are computed on first use.
+class GoPackageContext {
+ public:
+  explicit GoPackageContext(const go::Package& package) : package_(package) {}
+  const go::Package& package() const { return package_; }
+  const go::LockAnalysis& locks(const go::LockAnalysisOptions& options);
+  // The lock analysis if a check asked for it, else nullptr.
+  const go::LockAnalysis* built_locks() const { return locks_.get(); }
+
+ private:
+  const go::Package& package_;
+  std::unique_ptr<go::LockAnalysis> locks_;
+};
+
+class GoCheck {
+ public:
+  virtual ~GoCheck() = default;
+  virtual void check_package(GoPackageContext& context, FindingSink& sink) = 0;
+};
+
+struct RuleEntry {
+  RuleInfo info;
+  std::function<std::unique_ptr<GoCheck>(const RuleOptions&)> make;
+};
+
+}  // namespace patchgate::checks

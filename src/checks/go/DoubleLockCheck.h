@@ -1,0 +1,19 @@
+#pragma once
+
+#include "checks/check.h"
+
+namespace patchgate::checks::go {
+
+// go-double-lock: a lock acquired while the same lock is already held, in one function or
+// through same-package helpers (the "extract helper, no functional change" deadlock).
+class DoubleLockCheck final : public GoCheck {
+ public:
+  static RuleInfo info();
+  explicit DoubleLockCheck(const RuleOptions& options);
+  void check_package(GoPackageContext& context, FindingSink& sink) override;
+
+ private:
+  LockAnalysisOptions analysis_options_;
+};
+
+}  // namespace patchgate::checks::go

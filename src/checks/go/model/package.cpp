@@ -1,0 +1,365 @@
+#include "checks/go/model/package.h"
+
+#include <set>
+#include <utility>
+
+namespace patchgate::checks::go {
+
+using lang::children_by_field;
+using lang::field;
+using lang::is;
+using lang::named_children;
+
+TSNode unparen(TSNode node) {
+  while (is(node, "parenthesized_expression") || is(node, "parenthesized_type")) {
+    if (ts_node_named_child_count(node) == 0) break;
+    node = ts_node_named_child(node, 0);
+  }
+  return node;
+}
+
+bool is_sync_lock_type(const TypeRef& type) {
+  return type.package == "sync" && (type.name == "Mutex" || type.name == "RWMutex" || type.name == "Locker");
+}
+
+bool is_rwmutex_type(const TypeRef& type) { return type.package == "sync" && type.name == "RWMutex"; }
+
+namespace {
+
+std::string unquote(std::string_view text) {
+  if (text.size() >= 2 && (text.front() == '"' || text.front() == '`')) return std::string(text.substr(1, text.size() - 2));
+  return std::string(text);
+}
+
+// The name a package is referred to by when imported without an alias: the last path element,
+// skipping a major-version suffix ("gopkg.in/yaml.v3" -> "yaml", "x/v2" -> "x").
+std::string default_import_name(const std::string& path) {
+  std::string last = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+  if (last.size() >= 2 && last[0] == 'v' && last.find_first_not_of("0123456789", 1) == std::string::npos &&
+      path.rfind('/') != std::string::npos) {
+    std::string rest = path.substr(0, path.rfind('/'));
+    last = rest.substr(rest.rfind('/') == std::string::npos ? 0 : rest.rfind('/') + 1);
+  }
+  if (auto dot = last.find(".v"); dot != std::string::npos) last = last.substr(0, dot);
+  for (char& c : last)
+    if (c == '-') c = '_';
+  return last;
+}
+
+void index_imports(SourceFile& file) {
+  TSNode root = file.tree.root();
+  for (TSNode decl : named_children(root)) {
+    if (!is(decl, "import_declaration")) continue;
+    std::vector<TSNode> specs;
+    for (TSNode child : named_children(decl)) {
+      if (is(child, "import_spec")) specs.push_back(child);
+      if (is(child, "import_spec_list"))
+        for (TSNode spec : named_children(child))
+          if (is(spec, "import_spec")) specs.push_back(spec);
+    }
+    for (TSNode spec : specs) {
+      std::string path = unquote(file.tree.text(field(spec, "path")));
+      TSNode alias = field(spec, "name");
+      std::string name = ts_node_is_null(alias) ? default_import_name(path) : std::string(file.tree.text(alias));
+      if (name == "_" || name == ".") continue;
+      file.imports[name] = path;
+    }
+  }
+}
+
+}  // namespace
+
+Package::Package(std::string dir, std::vector<SourceFile> files) : dir_(std::move(dir)), files_(std::move(files)) {
+  for (auto& file : files_) index_imports(file);
+  for (const auto& file : files_) index_file(file);
+  for (const auto& file : files_) index_literals(file);
+}
+
+TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
+  TypeRef out;
+  for (int guard = 0; guard < 64 && !ts_node_is_null(node); ++guard) {
+    node = unparen(node);
+    if (is(node, "pointer_type")) {
+      out.pointer = true;
+      node = ts_node_named_child(node, 0);
+      continue;
+    }
+    if (is(node, "generic_type")) {
+      node = field(node, "type");
+      continue;
+    }
+    if (is(node, "type_identifier")) {
+      out.name = std::string(file.tree.text(node));
+      return out;
+    }
+    if (is(node, "qualified_type")) {
+      std::string alias(file.tree.text(field(node, "package")));
+      auto it = file.imports.find(alias);
+      out.package = it == file.imports.end() ? alias : it->second;
+      out.name = std::string(file.tree.text(field(node, "name")));
+      return out;
+    }
+    if (is(node, "struct_type")) {
+      out.name = register_struct(node, file, "");
+      return out;
+    }
+    break;  // slices, maps, channels, funcs, interfaces: not needed for lock analysis
+  }
+  return out;
+}
+
+std::string Package::register_struct(TSNode struct_type, const SourceFile& file, const std::string& name) const {
+  std::string type_name = name.empty() ? "struct#" + std::to_string(++anonymous_structs_) : name;
+  TypeDecl decl;
+  decl.name = type_name;
+  decl.is_struct = true;
+  for (TSNode list : named_children(struct_type)) {
+    if (!is(list, "field_declaration_list")) continue;
+    for (TSNode field_decl : named_children(list)) {
+      if (!is(field_decl, "field_declaration")) continue;
+      TypeRef type = type_of_node(field(field_decl, "type"), file);
+      auto names = children_by_field(field_decl, "name");
+      if (names.empty()) {
+        decl.fields.push_back({type.name, type, true});
+      } else {
+        for (TSNode n : names) decl.fields.push_back({std::string(file.tree.text(n)), type, false});
+      }
+    }
+  }
+  types_[type_name] = std::move(decl);
+  return type_name;
+}
+
+void Package::index_type_spec(TSNode spec, const SourceFile& file) {
+  std::string name(file.tree.text(field(spec, "name")));
+  TSNode type = unparen(field(spec, "type"));
+  if (is(type, "struct_type")) {
+    register_struct(type, file, name);
+    return;
+  }
+  TypeDecl decl;
+  decl.name = name;
+  decl.underlying = type_of_node(type, file);
+  types_[name] = std::move(decl);
+}
+
+std::vector<Param> Package::params_of(TSNode list, const SourceFile& file) const {
+  std::vector<Param> params;
+  if (ts_node_is_null(list)) return params;
+  if (!is(list, "parameter_list")) {  // a single unnamed result type
+    params.push_back({"", type_of_node(list, file)});
+    return params;
+  }
+  for (TSNode decl : named_children(list)) {
+    if (!is(decl, "parameter_declaration") && !is(decl, "variadic_parameter_declaration")) continue;
+    TypeRef type = type_of_node(field(decl, "type"), file);
+    auto names = children_by_field(decl, "name");
+    if (names.empty()) params.push_back({"", type});
+    for (TSNode n : names) params.push_back({std::string(file.tree.text(n)), type});
+  }
+  return params;
+}
+
+void Package::index_function(TSNode decl, const SourceFile& file) {
+  Function fn;
+  fn.node = decl;
+  fn.body = field(decl, "body");
+  fn.file = &file;
+  fn.name = std::string(file.tree.text(field(decl, "name")));
+  fn.params = params_of(field(decl, "parameters"), file);
+  for (const auto& result : params_of(field(decl, "result"), file)) fn.results.push_back(result.type);
+  if (is(decl, "method_declaration")) {
+    auto receiver = params_of(field(decl, "receiver"), file);
+    if (!receiver.empty()) {
+      fn.receiver_name = receiver[0].name;
+      fn.receiver_type = receiver[0].type.name;
+    }
+    fn.display_name = fn.receiver_type.empty() ? fn.name : fn.receiver_type + "." + fn.name;
+  } else {
+    fn.display_name = fn.name;
+  }
+  functions_.push_back(std::move(fn));
+  const Function* stored = &functions_.back();
+  if (stored->receiver_type.empty()) {
+    if (stored->name != "init" && stored->name != "_") function_index_.emplace(stored->name, stored);
+  } else {
+    method_index_[stored->receiver_type].emplace(stored->name, stored);
+  }
+}
+
+void Package::index_file(const SourceFile& file) {
+  for (TSNode decl : named_children(file.tree.root())) {
+    if (is(decl, "function_declaration") || is(decl, "method_declaration")) {
+      index_function(decl, file);
+    } else if (is(decl, "type_declaration")) {
+      for (TSNode spec : named_children(decl))
+        if (is(spec, "type_spec") || is(spec, "type_alias")) index_type_spec(spec, file);
+    } else if (is(decl, "var_declaration")) {
+      std::vector<TSNode> specs;
+      for (TSNode child : named_children(decl)) {
+        if (is(child, "var_spec")) specs.push_back(child);
+        if (is(child, "var_spec_list"))
+          for (TSNode spec : named_children(child))
+            if (is(spec, "var_spec")) specs.push_back(spec);
+      }
+      for (TSNode spec : specs) {
+        TSNode type_node = field(spec, "type");
+        TypeRef type;
+        if (!ts_node_is_null(type_node)) {
+          type = type_of_node(type_node, file);
+        } else if (TSNode values = field(spec, "value"); !ts_node_is_null(values) && ts_node_named_child_count(values)) {
+          // `var cache = struct{...}{}` / `var s = &Store{}`: the literal's type.
+          TSNode value = unparen(ts_node_named_child(values, 0));
+          if (is(value, "unary_expression")) {
+            type.pointer = true;
+            value = unparen(field(value, "operand"));
+          }
+          if (is(value, "composite_literal")) {
+            bool pointer = type.pointer;
+            type = type_of_node(field(value, "type"), file);
+            type.pointer = pointer;
+          } else {
+            type = TypeRef();
+          }
+        }
+        for (TSNode n : children_by_field(spec, "name")) globals_[std::string(file.tree.text(n))] = type;
+      }
+    }
+  }
+}
+
+void Package::index_literals(const SourceFile& file) {
+  // Iterative pre-order walk; each literal remembers the innermost function around it.
+  struct Item {
+    TSNode node;
+    const Function* enclosing;
+  };
+  std::map<std::pair<uint32_t, uint32_t>, const Function*> declared;
+  for (const auto& fn : functions_)
+    if (fn.file == &file) declared[{ts_node_start_byte(fn.node), ts_node_end_byte(fn.node)}] = &fn;
+  std::map<const Function*, int> literal_counts;
+  std::vector<Item> stack{{file.tree.root(), nullptr}};
+  while (!stack.empty()) {
+    Item item = stack.back();
+    stack.pop_back();
+    const Function* enclosing = item.enclosing;
+    if (is(item.node, "function_declaration") || is(item.node, "method_declaration")) {
+      auto it = declared.find({ts_node_start_byte(item.node), ts_node_end_byte(item.node)});
+      if (it != declared.end()) enclosing = it->second;
+    } else if (is(item.node, "func_literal")) {
+      Function fn;
+      fn.node = item.node;
+      fn.body = field(item.node, "body");
+      fn.file = &file;
+      fn.params = params_of(field(item.node, "parameters"), file);
+      fn.enclosing = enclosing;
+      int n = ++literal_counts[enclosing];
+      fn.display_name = (enclosing ? enclosing->display_name : std::string("init")) + ".func" + std::to_string(n);
+      functions_.push_back(std::move(fn));
+      enclosing = &functions_.back();
+    }
+    uint32_t count = ts_node_named_child_count(item.node);
+    for (uint32_t i = count; i-- > 0;) stack.push_back({ts_node_named_child(item.node, i), enclosing});
+  }
+}
+
+const Function* Package::function_named(const std::string& name) const {
+  auto it = function_index_.find(name);
+  return it == function_index_.end() ? nullptr : it->second;
+}
+
+const Function* Package::method(const std::string& type_name, const std::string& name) const {
+  auto type_it = method_index_.find(type_name);
+  if (type_it == method_index_.end()) return nullptr;
+  auto it = type_it->second.find(name);
+  return it == type_it->second.end() ? nullptr : it->second;
+}
+
+const TypeDecl* Package::type_named(const std::string& name) const {
+  auto it = types_.find(name);
+  return it == types_.end() ? nullptr : &it->second;
+}
+
+std::optional<TypeRef> Package::global_type(const std::string& name) const {
+  auto it = globals_.find(name);
+  if (it == globals_.end()) return std::nullopt;
+  return it->second;
+}
+
+const TypeDecl* Package::resolve_decl(const TypeRef& type) const {
+  TypeRef current = type;
+  for (int hops = 0; hops < 8; ++hops) {
+    if (!current.package.empty() || current.empty()) return nullptr;
+    const TypeDecl* decl = type_named(current.name);
+    if (!decl || decl->is_struct) return decl;
+    current = decl->underlying;
+  }
+  return nullptr;
+}
+
+std::optional<Field> Package::find_field(const TypeRef& type, const std::string& name,
+                                         std::vector<std::string>* path_out) const {
+  // Breadth-first over embedded structs, as Go resolves promoted fields (shallowest wins).
+  struct Candidate {
+    TypeRef type;
+    std::vector<std::string> path;
+  };
+  std::vector<Candidate> level{{type, {}}};
+  std::set<std::string> seen;
+  for (int depth = 0; depth < 6 && !level.empty(); ++depth) {
+    std::vector<Candidate> next;
+    for (const auto& candidate : level) {
+      const TypeDecl* decl = resolve_decl(candidate.type);
+      if (!decl || !decl->is_struct || !seen.insert(decl->name).second) continue;
+      for (const auto& f : decl->fields) {
+        if (f.name == name) {
+          if (path_out) {
+            *path_out = candidate.path;
+            path_out->push_back(name);
+          }
+          return f;
+        }
+      }
+      for (const auto& f : decl->fields) {
+        if (!f.embedded) continue;
+        auto path = candidate.path;
+        path.push_back(f.name);
+        next.push_back({f.type, std::move(path)});
+      }
+    }
+    level = std::move(next);
+  }
+  return std::nullopt;
+}
+
+const Function* Package::find_method(const TypeRef& type, const std::string& name,
+                                     std::vector<std::string>* path_out) const {
+  struct Candidate {
+    TypeRef type;
+    std::vector<std::string> path;
+  };
+  std::vector<Candidate> level{{type, {}}};
+  std::set<std::string> seen;
+  for (int depth = 0; depth < 6 && !level.empty(); ++depth) {
+    std::vector<Candidate> next;
+    for (const auto& candidate : level) {
+      if (!candidate.type.package.empty() || candidate.type.empty()) continue;
+      if (const Function* fn = method(candidate.type.name, name)) {
+        if (path_out) *path_out = candidate.path;
+        return fn;
+      }
+      const TypeDecl* decl = resolve_decl(candidate.type);
+      if (!decl || !decl->is_struct || !seen.insert(decl->name).second) continue;
+      for (const auto& f : decl->fields) {
+        if (!f.embedded) continue;
+        auto path = candidate.path;
+        path.push_back(f.name);
+        next.push_back({f.type, std::move(path)});
+      }
+    }
+    level = std::move(next);
+  }
+  return nullptr;
+}
+
+}  // namespace patchgate::checks::go

@@ -1,0 +1,118 @@
+#pragma once
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lang/tree_sitter.h"
+
+namespace patchgate::checks::go {
+
+// A parsed Go source file of one package.
+struct SourceFile {
+  std::string path;  // repository-relative
+  lang::Tree tree;
+  std::map<std::string, std::string> imports;  // local name -> import path ("sync" -> "sync")
+  bool syntax_errors = false;
+};
+
+// A type as written, resolved enough for lock analysis: `*sync.Mutex` is {pkg "sync", name "Mutex",
+// pointer}; `Store` is {"", "Store"}; an anonymous struct gets a synthetic name in the package.
+struct TypeRef {
+  std::string package;  // import path, "" for this package
+  std::string name;     // empty when unknown
+  bool pointer = false;
+  bool empty() const { return name.empty(); }
+  bool is(const char* pkg, const char* type) const { return package == pkg && name == type; }
+};
+
+struct Field {
+  std::string name;  // for embedded fields, the type's name
+  TypeRef type;
+  bool embedded = false;
+};
+
+struct TypeDecl {
+  std::string name;
+  bool is_struct = false;
+  std::vector<Field> fields;  // struct fields in order
+  TypeRef underlying;         // for `type T U` / `type T = U`
+};
+
+struct Param {
+  std::string name;  // "" or "_" when unnamed
+  TypeRef type;
+};
+
+// A function, method or function literal with a body.
+struct Function {
+  std::string name;           // "Allow" for a method; "" for a literal
+  std::string receiver_type;  // "" for plain functions and literals
+  std::string receiver_name;
+  std::vector<Param> params;
+  std::vector<TypeRef> results;
+  TSNode node{};  // the declaration or func_literal
+  TSNode body{};
+  const SourceFile* file = nullptr;
+  const Function* enclosing = nullptr;  // for literals: the function whose variables they capture
+
+  // "TokenBucket.Allow", "helper", or "Allow.func1"-style names for literals.
+  std::string display_name;
+};
+
+class Package {
+ public:
+  Package(std::string dir, std::vector<SourceFile> files);
+  Package(const Package&) = delete;
+  Package& operator=(const Package&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  const std::vector<SourceFile>& files() const { return files_; }
+  // Declared functions and methods first (in file order), then every function literal.
+  const std::deque<Function>& functions() const { return functions_; }
+
+  const Function* function_named(const std::string& name) const;
+  const Function* method(const std::string& type_name, const std::string& name) const;
+  const TypeDecl* type_named(const std::string& name) const;
+  std::optional<TypeRef> global_type(const std::string& name) const;
+  bool has_global(const std::string& name) const { return globals_.count(name) > 0; }
+
+  // Follows `type T U` chains (bounded) to the declaration that says what T is.
+  const TypeDecl* resolve_decl(const TypeRef& type) const;
+  // The field of a struct type, searching embedded structs breadth-first (Go's promotion rule).
+  // path_out receives the embedded hops, e.g. {"Inner", "mu"} for a promoted field.
+  std::optional<Field> find_field(const TypeRef& type, const std::string& name, std::vector<std::string>* path_out) const;
+  // The method of a named type, searching embedded types; path_out receives the embedded hops.
+  const Function* find_method(const TypeRef& type, const std::string& name, std::vector<std::string>* path_out) const;
+
+  // Parses a type node of file into a TypeRef (anonymous structs are registered on the fly).
+  TypeRef type_of_node(TSNode node, const SourceFile& file) const;
+
+ private:
+  void index_file(const SourceFile& file);
+  void index_type_spec(TSNode spec, const SourceFile& file);
+  void index_function(TSNode decl, const SourceFile& file);
+  void index_literals(const SourceFile& file);
+  std::vector<Param> params_of(TSNode list, const SourceFile& file) const;
+  std::string register_struct(TSNode struct_type, const SourceFile& file, const std::string& name) const;
+
+  std::string dir_;
+  std::vector<SourceFile> files_;
+  std::deque<Function> functions_;
+  std::map<std::string, const Function*> function_index_;
+  std::map<std::string, std::map<std::string, const Function*>> method_index_;
+  mutable std::map<std::string, TypeDecl> types_;  // anonymous structs are added while typing locals
+  std::map<std::string, TypeRef> globals_;
+  mutable int anonymous_structs_ = 0;
+};
+
+// True for sync.Mutex, sync.RWMutex and sync.Locker (pointer or value).
+bool is_sync_lock_type(const TypeRef& type);
+bool is_rwmutex_type(const TypeRef& type);
+
+// Strips parentheses.
+TSNode unparen(TSNode node);
+
+}  // namespace patchgate::checks::go

@@ -1,0 +1,50 @@
+#include "cli/check_command.h"
+
+#include <filesystem>
+
+#include "checks/analysis.h"
+#include "checks/registry.h"
+#include "core/errors.h"
+#include "core/git/repository.h"
+#include "core/policy.h"
+
+namespace patchgate::cli {
+
+void setup_check(CLI::App& app, CheckOptions& options) {
+  add_diff_options(app, options.diff);
+  add_output_options(app, options.output);
+  app.footer(
+      "Runs the static concurrency checklist over the changed Go code (no subprocesses): findings are\n"
+      "reported only where they touch an added or modified line, unless --all.\n\n"
+      "Exit codes: 0 pass, 1 blocked by findings, 2 usage or configuration error, 3 patchgate failed.\n\n"
+      "Examples:\n"
+      "  patchgate check                      # staged changes, as the pre-commit hook does\n"
+      "  patchgate check --base origin/main   # everything this branch adds\n"
+      "  git diff | patchgate check --patch - --format json");
+}
+
+Report build_check_report(const CheckOptions& options, const std::string& start_dir, std::istream& in) {
+  auto repo = git::Repository::discover(start_dir);
+  Config config = load_config(options.output.config, repo->workdir().empty() ? start_dir : repo->workdir());
+  checks::validate_rule_config(config);
+  auto selection = checks::parse_rule_selection(options.output.rules);
+  git::DiffSpec spec = make_diff_spec(options.diff, in);
+
+  git::DiffLimits limits;
+  limits.max_file_bytes = config.max_file_bytes;
+  git::ChangeSet change = git::load_change_set(repo, spec, limits);
+
+  Report report;
+  report.fail_on = options.output.fail_on.empty() ? config.fail_on.value_or(FailOn::kError)
+                                                  : *parse_fail_on(options.output.fail_on);
+  checks::analyze_change(change, config, selection, report);
+  report.verdict = decide(report);
+  return report;
+}
+
+int run_check(const CheckOptions& options, Io& io) {
+  Report report = build_check_report(options, std::filesystem::current_path().string(), io.in);
+  return write_outputs(report, options.output, io);
+}
+
+}  // namespace patchgate::cli

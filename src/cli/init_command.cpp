@@ -1,0 +1,72 @@
+#include "cli/init_command.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "checks/registry.h"
+#include "checks/rule_docs.h"
+#include "core/errors.h"
+#include "core/git/repository.h"
+
+namespace patchgate::cli {
+
+void setup_init(CLI::App& app, InitOptions& options) {
+  app.add_option("--path", options.path, "Where to write (default: .patchgate.json at the repository root)");
+  app.add_flag("--force", options.force, "Overwrite an existing file");
+  app.add_flag("--print", options.print, "Print the starter config instead of writing it");
+}
+
+std::string starter_config() {
+  std::ostringstream out;
+  out << "// patchgate configuration (JSON with comments). Unknown keys are errors.\n"
+         "{\n"
+         "  // Lowest severity that blocks: \"error\", \"warning\", \"note\" or \"never\".\n"
+         "  \"fail_on\": \"error\",\n\n"
+         "  // Files larger than this are skipped and listed in the report.\n"
+         "  \"max_file_bytes\": 4194304,\n\n"
+         "  // Globs of files never analysed: `*` stays in one directory, `**` spans directories.\n"
+         "  \"exclude\": [\"vendor/**\", \"**/*.pb.go\"],\n\n"
+         "  // Per rule: \"off\", a severity, or {\"enabled\", \"severity\", \"options\"}.\n"
+         "  \"rules\": {\n";
+  const auto& rules = checks::all_rules();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const auto& info = rules[i].info;
+    out << "    // " << checks::rule_summary(info.id) << "\n";
+    out << "    \"" << info.id << "\": {\"enabled\": true, \"severity\": \"" << to_string(info.severity) << "\"";
+    if (!info.options.empty()) {
+      out << ", \"options\": {";
+      for (size_t j = 0; j < info.options.size(); ++j)
+        out << (j ? ", " : "") << "\"" << info.options[j].name << "\": " << info.options[j].default_value;
+      out << "}";
+    }
+    out << "}" << (i + 1 < rules.size() ? "," : "") << "\n";
+    for (const auto& option : info.options) out << "    //   " << option.name << ": " << option.description << "\n";
+  }
+  out << "  }\n}\n";
+  return out.str();
+}
+
+int run_init(const InitOptions& options, Io& io) {
+  std::string text = starter_config();
+  if (options.print) {
+    io.out << text;
+    return kExitPass;
+  }
+  std::string path = options.path;
+  if (path.empty()) {
+    auto repo = git::Repository::discover(std::filesystem::current_path().string());
+    if (repo->workdir().empty())
+      throw UserError(kExitUsage, "this repository is bare: no work tree to write .patchgate.json into", "use --path");
+    path = repo->workdir() + "/.patchgate.json";
+  }
+  if (std::filesystem::exists(path) && !options.force)
+    throw UserError(kExitUsage, path + ": already exists", "pass --force to overwrite it, or --print to see the starter");
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) throw UserError(kExitOperational, path + ": cannot write", "check permissions");
+  file << text;
+  io.out << "wrote " << path << '\n';
+  return kExitPass;
+}
+
+}  // namespace patchgate::cli

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/finding.h"
+
+namespace patchgate {
+
+// The severity at or above which findings block; kNever never blocks.
+enum class FailOn { kNote, kWarning, kError, kNever };
+std::optional<FailOn> parse_fail_on(const std::string& text);
+const char* to_string(FailOn fail_on);
+
+struct RuleConfig {
+  std::optional<bool> enabled;
+  std::optional<Severity> severity;
+  nlohmann::json options = nlohmann::json::object();
+};
+
+// .patchgate.json, validated. Rule ids and option names are checked against the registry by
+// checks::validate_rule_config (core does not know the rules).
+struct Config {
+  std::string path;  // where it was read from; empty for built-in defaults
+  std::optional<FailOn> fail_on;
+  uint64_t max_file_bytes = 4u << 20;
+  std::vector<std::string> exclude;
+  std::map<std::string, RuleConfig> rules;
+};
+
+// Parses JSON with comments. Unknown keys and wrong value types are UserError(kExitUsage)
+// naming the file and the key.
+Config parse_config(const std::string& text, const std::string& path);
+
+// Reads `explicit_path` if given (it must exist), else `<repo root>/.patchgate.json` if present,
+// else returns defaults.
+Config load_config(const std::string& explicit_path, const std::string& repo_root);
+
+
+}  // namespace patchgate

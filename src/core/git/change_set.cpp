@@ -1,0 +1,315 @@
+#include "core/git/change_set.h"
+
+#include <algorithm>
+
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
+namespace patchgate::git {
+
+const char* to_string(FileStatus status) {
+  switch (status) {
+    case FileStatus::kAdded: return "added";
+    case FileStatus::kModified: return "modified";
+    case FileStatus::kDeleted: return "deleted";
+    case FileStatus::kRenamed: return "renamed";
+    case FileStatus::kCopied: return "copied";
+    case FileStatus::kTypeChange: return "typechange";
+    case FileStatus::kUnmodified: return "unmodified";
+  }
+  return "modified";
+}
+
+void LineSet::add(int first, int last) {
+  if (last < first) return;
+  auto it = std::lower_bound(ranges_.begin(), ranges_.end(), std::make_pair(first, last));
+  it = ranges_.insert(it, {first, last});
+  // Merge with neighbours that overlap or touch.
+  if (it != ranges_.begin() && std::prev(it)->second + 1 >= it->first) {
+    auto prev = std::prev(it);
+    prev->second = std::max(prev->second, it->second);
+    it = std::prev(ranges_.erase(it));
+  }
+  while (std::next(it) != ranges_.end() && it->second + 1 >= std::next(it)->first) {
+    it->second = std::max(it->second, std::next(it)->second);
+    ranges_.erase(std::next(it));
+  }
+}
+
+bool LineSet::touches(int first, int last) const {
+  auto it = std::lower_bound(ranges_.begin(), ranges_.end(), std::make_pair(first, last),
+                             [](const auto& range, const auto& probe) { return range.second < probe.first; });
+  return it != ranges_.end() && it->first <= last;
+}
+
+int LineSet::count() const {
+  int total = 0;
+  for (const auto& [first, last] : ranges_) total += last - first + 1;
+  return total;
+}
+
+namespace {
+
+FileStatus status_of(git_delta_t delta) {
+  switch (delta) {
+    case GIT_DELTA_ADDED:
+    case GIT_DELTA_UNTRACKED: return FileStatus::kAdded;
+    case GIT_DELTA_DELETED: return FileStatus::kDeleted;
+    case GIT_DELTA_RENAMED: return FileStatus::kRenamed;
+    case GIT_DELTA_COPIED: return FileStatus::kCopied;
+    case GIT_DELTA_TYPECHANGE: return FileStatus::kTypeChange;
+    default: return FileStatus::kModified;
+  }
+}
+
+git_diff_options base_diff_options(const DiffLimits& limits) {
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  options.context_lines = 0;
+  options.interhunk_lines = 0;
+  // Larger files are treated as binary by libgit2 and skipped by us as too large.
+  options.max_size = static_cast<git_off_t>(limits.max_file_bytes);
+  options.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+  return options;
+}
+
+void find_renames(git_diff* diff) {
+  git_diff_find_options options = GIT_DIFF_FIND_OPTIONS_INIT;
+  options.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+  check(git_diff_find_similar(diff, &options), "cannot detect renames");
+}
+
+// Only files we may analyse need their lines; listing the rest is enough.
+bool wants_lines(const std::string& path) { return path.size() > 3 && path.compare(path.size() - 3, 3, ".go") == 0; }
+
+std::vector<ChangedFile> collect_files(git_diff* diff, const SourceTree& revision, const DiffLimits& limits) {
+  std::vector<ChangedFile> files;
+  size_t count = git_diff_num_deltas(diff);
+  for (size_t i = 0; i < count; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff, i);
+    if (delta->status == GIT_DELTA_UNMODIFIED || delta->status == GIT_DELTA_IGNORED) continue;
+    ChangedFile file;
+    file.status = status_of(delta->status);
+    const char* new_path = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
+    const char* old_path = delta->old_file.path ? delta->old_file.path : new_path;
+    file.path = file.status == FileStatus::kDeleted ? old_path : new_path;
+    file.old_path = old_path;
+
+    if (file.status == FileStatus::kDeleted) {
+      file.skip_reason = "deleted";
+    } else if (delta->new_file.mode == GIT_FILEMODE_COMMIT || delta->old_file.mode == GIT_FILEMODE_COMMIT) {
+      file.skip_reason = "submodule";
+    } else if (delta->new_file.mode == GIT_FILEMODE_LINK) {
+      file.skip_reason = "symbolic link";
+    } else if (auto size = revision.size(file.path); !size) {
+      file.skip_reason = "not a regular file at the new revision";
+    } else if (*size > limits.max_file_bytes) {
+      file.size = *size;
+      file.skip_reason = "too large (" + std::to_string(*size) + " bytes; limit " +
+                         std::to_string(limits.max_file_bytes) + ", see max_file_bytes)";
+    } else {
+      file.size = *size;
+    }
+
+    if (file.skip_reason.empty() && wants_lines(file.path)) {
+      PatchHandle patch;
+      check(git_patch_from_diff(patch.out(), diff, i), "cannot compute the diff of " + file.path);
+      const git_diff_delta* loaded = patch ? git_patch_get_delta(patch.get()) : delta;
+      if (loaded->flags & GIT_DIFF_FLAG_BINARY) {
+        file.skip_reason = "binary";
+      } else if (patch) {
+        size_t hunks = git_patch_num_hunks(patch.get());
+        for (size_t h = 0; h < hunks; ++h) {
+          const git_diff_hunk* hunk = nullptr;
+          size_t lines = 0;
+          check(git_patch_get_hunk(&hunk, &lines, patch.get(), h), "cannot read a hunk of " + file.path);
+          file.hunks.push_back({hunk->old_start, hunk->old_lines, hunk->new_start, hunk->new_lines});
+          for (size_t l = 0; l < lines; ++l) {
+            const git_diff_line* line = nullptr;
+            check(git_patch_get_line_in_hunk(&line, patch.get(), h, l), "cannot read a line of " + file.path);
+            if (line->origin == GIT_DIFF_LINE_ADDITION && line->new_lineno > 0)
+              file.added_lines.add(line->new_lineno, line->new_lineno);
+          }
+        }
+      }
+    } else if (file.skip_reason.empty() && (delta->flags & GIT_DIFF_FLAG_BINARY)) {
+      file.skip_reason = "binary";
+    }
+    files.push_back(std::move(file));
+  }
+  return files;
+}
+
+TreeHandle parent_tree(const Repository& repo, const git_commit* commit) {
+  if (git_commit_parentcount(commit) == 0) return TreeHandle();
+  CommitHandle parent;
+  check(git_commit_parent(parent.out(), commit, 0), "cannot read the parent commit",
+        "in a shallow clone, fetch more history (git fetch --deepen=1)");
+  return repo.commit_tree(parent.get());
+}
+
+CommitHandle merge_base(const Repository& repo, const git_commit* a, const git_commit* b, const std::string& what) {
+  git_oid base;
+  int rc = git_merge_base(&base, repo.get(), git_commit_id(a), git_commit_id(b));
+  if (rc == GIT_ENOTFOUND) {
+    bool shallow = git_repository_is_shallow(repo.get()) == 1;
+    throw UserError(kExitOperational, "no merge-base for " + what + (shallow ? " in this shallow clone" : ""),
+                    shallow ? "fetch more history: `git fetch --unshallow` (in CI: checkout with fetch-depth: 0)"
+                            : "the two revisions share no history; use --range A..B to compare them directly");
+  }
+  check(rc, "cannot compute the merge-base for " + what);
+  CommitHandle commit;
+  check(git_commit_lookup(commit.out(), repo.get(), &base), "cannot read the merge-base commit");
+  return commit;
+}
+
+git_tree* raw(const TreeHandle& tree) { return tree.get(); }
+
+void route_object_writes_to_memory(const Repository& repo) {
+  git_odb* odb = nullptr;
+  check(git_repository_odb(&odb, repo.get()), "cannot open the object database");
+  git_odb_backend* memory = nullptr;
+  int rc = git_mempack_new(&memory);
+  // The odb owns the backend once added; the highest priority receives every write.
+  if (rc >= 0) rc = git_odb_add_backend(odb, memory, 1000);
+  git_odb_free(odb);
+  check(rc, "cannot set up in-memory object storage");
+}
+
+TreeHandle empty_tree(const Repository& repo) {
+  git_treebuilder* builder = nullptr;
+  check(git_treebuilder_new(&builder, repo.get(), nullptr), "cannot build an empty tree");
+  git_oid oid;
+  int rc = git_treebuilder_write(&oid, builder);
+  git_treebuilder_free(builder);
+  check(rc, "cannot build an empty tree");
+  TreeHandle tree;
+  check(git_tree_lookup(tree.out(), repo.get(), &oid), "cannot read the empty tree");
+  return tree;
+}
+
+}  // namespace
+
+ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpec& spec, const DiffLimits& limits) {
+  ChangeSet change;
+  git_diff_options options = base_diff_options(limits);
+  DiffHandle diff;
+  auto need_workdir = [&](const char* flag) {
+    if (repo->bare())
+      throw UserError(kExitUsage, std::string(flag) + " needs a work tree, and this repository is bare",
+                      "use --range A..B or --commit REV in a bare repository");
+  };
+
+  switch (spec.kind) {
+    case DiffSpec::Kind::kStaged: {
+      need_workdir("--staged");
+      IndexHandle index;
+      check(git_repository_index(index.out(), repo->get()), "cannot read the index");
+      TreeHandle head = repo->head_tree();
+      check(git_diff_tree_to_index(diff.out(), repo->get(), raw(head), index.get(), &options),
+            "cannot diff HEAD against the index");
+      change.description = "staged changes";
+      change.revision = index_source(repo, std::move(index));
+      break;
+    }
+    case DiffSpec::Kind::kWorktree: {
+      need_workdir("--worktree");
+      options.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_SHOW_UNTRACKED_CONTENT;
+      TreeHandle head = repo->head_tree();
+      check(git_diff_tree_to_workdir_with_index(diff.out(), repo->get(), raw(head), &options),
+            "cannot diff HEAD against the working tree");
+      change.description = "working-tree changes";
+      change.revision = workdir_source(repo);
+      break;
+    }
+    case DiffSpec::Kind::kBase: {
+      if (repo->head_unborn())
+        throw UserError(kExitUsage, "--base needs a commit on HEAD, and this repository has none yet",
+                        "use --staged for the first commit");
+      CommitHandle target = repo->resolve_commit(spec.rev, "--base");
+      CommitHandle head = repo->resolve_commit("HEAD", "HEAD");
+      CommitHandle base = merge_base(*repo, target.get(), head.get(), spec.rev + " and HEAD");
+      TreeHandle old_tree = repo->commit_tree(base.get());
+      TreeHandle new_tree = repo->commit_tree(head.get());
+      check(git_diff_tree_to_tree(diff.out(), repo->get(), old_tree.get(), new_tree.get(), &options),
+            "cannot diff the merge-base against HEAD");
+      change.description = "changes since the merge-base of " + spec.rev + " and HEAD";
+      change.revision = tree_source(repo, std::move(new_tree));
+      break;
+    }
+    case DiffSpec::Kind::kRange: {
+      auto dots = spec.rev.find("..");
+      if (dots == std::string::npos || dots == 0)
+        throw UserError(kExitUsage, "--range " + spec.rev + ": expected A..B or A...B", "for example --range main..HEAD");
+      bool symmetric = spec.rev.compare(dots, 3, "...") == 0;
+      std::string from = spec.rev.substr(0, dots);
+      std::string to = spec.rev.substr(dots + (symmetric ? 3 : 2));
+      if (to.empty()) to = "HEAD";
+      CommitHandle a = repo->resolve_commit(from, "--range");
+      CommitHandle b = repo->resolve_commit(to, "--range");
+      CommitHandle old_commit = symmetric ? merge_base(*repo, a.get(), b.get(), spec.rev) : std::move(a);
+      TreeHandle old_tree = repo->commit_tree(old_commit.get());
+      TreeHandle new_tree = repo->commit_tree(b.get());
+      check(git_diff_tree_to_tree(diff.out(), repo->get(), old_tree.get(), new_tree.get(), &options),
+            "cannot diff " + spec.rev);
+      change.description = spec.rev;
+      change.revision = tree_source(repo, std::move(new_tree));
+      break;
+    }
+    case DiffSpec::Kind::kCommit: {
+      CommitHandle commit = repo->resolve_commit(spec.rev, "--commit");
+      TreeHandle old_tree = parent_tree(*repo, commit.get());
+      TreeHandle new_tree = repo->commit_tree(commit.get());
+      check(git_diff_tree_to_tree(diff.out(), repo->get(), raw(old_tree), new_tree.get(), &options),
+            "cannot diff commit " + spec.rev);
+      change.description = "commit " + spec.rev;
+      change.revision = tree_source(repo, std::move(new_tree));
+      break;
+    }
+    case DiffSpec::Kind::kPatch: {
+      const std::string hint = "pass a unified diff as produced by `git diff` or `diff -u`, relative to the repository root";
+      if (spec.patch_text.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw UserError(kExitUsage, spec.patch_name + ": the patch is empty", hint);
+      if (git_diff_from_buffer(diff.out(), spec.patch_text.data(), spec.patch_text.size()) < 0)
+        throw UserError(kExitUsage, spec.patch_name + ": not a unified diff: " + last_error_text(), hint);
+      if (git_diff_num_deltas(diff.get()) == 0)
+        throw UserError(kExitUsage, spec.patch_name + ": no file changes found in the patch", hint);
+      // Objects the in-memory apply creates go to a memory backend, never into .git/objects.
+      route_object_writes_to_memory(*repo);
+      TreeHandle head = repo->head_tree();
+      if (!head) head = empty_tree(*repo);
+      IndexHandle applied;
+      // Applied in memory to HEAD's tree: the work tree and the index are left alone.
+      int rc = git_apply_to_tree(applied.out(), repo->get(), head.get(), diff.get(), nullptr);
+      if (rc < 0)
+        throw UserError(kExitUsage, spec.patch_name + ": does not apply to HEAD: " + last_error_text(),
+                        "make the patch against HEAD (git diff HEAD), or commit its base first");
+      change.description = "patch " + spec.patch_name;
+      change.revision = index_source(repo, std::move(applied));
+      break;
+    }
+    case DiffSpec::Kind::kAll: {
+      need_workdir("--all");
+      change.description = "whole tree";
+      change.whole_tree = true;
+      change.revision = workdir_source(repo);
+      for (const auto& path : change.revision->list_all()) {
+        ChangedFile file;
+        file.path = file.old_path = path;
+        file.status = FileStatus::kUnmodified;
+        auto size = change.revision->size(path);
+        file.size = size.value_or(0);
+        if (file.size > limits.max_file_bytes)
+          file.skip_reason = "too large (" + std::to_string(file.size) + " bytes; limit " +
+                             std::to_string(limits.max_file_bytes) + ", see max_file_bytes)";
+        change.files.push_back(std::move(file));
+      }
+      return change;
+    }
+  }
+
+  if (spec.kind != DiffSpec::Kind::kPatch) find_renames(diff.get());
+  change.files = collect_files(diff.get(), *change.revision, limits);
+  return change;
+}
+
+}  // namespace patchgate::git

@@ -1,0 +1,213 @@
+#include "core/git/source_tree.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace patchgate::git {
+
+std::string parent_dir(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+namespace {
+
+bool is_regular_mode(uint32_t mode) {
+  return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+std::vector<std::string> files_in_dir(const std::vector<std::string>& sorted_paths, const std::string& dir) {
+  std::vector<std::string> out;
+  std::string prefix = dir.empty() ? std::string() : dir + "/";
+  for (auto it = std::lower_bound(sorted_paths.begin(), sorted_paths.end(), prefix); it != sorted_paths.end();
+       ++it) {
+    if (it->compare(0, prefix.size(), prefix) != 0) break;
+    if (it->find('/', prefix.size()) == std::string::npos) out.push_back(*it);
+  }
+  return out;
+}
+
+std::optional<std::string> read_blob(git_repository* repo, const git_oid& oid) {
+  BlobHandle blob;
+  if (git_blob_lookup(blob.out(), repo, &oid) < 0) return std::nullopt;
+  auto size = static_cast<size_t>(git_blob_rawsize(blob.get()));
+  return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
+}
+
+std::optional<uint64_t> blob_size(git_repository* repo, const git_oid& oid) {
+  // Reads the object header only, so a huge blob is not inflated just to be skipped.
+  git_odb* odb = nullptr;
+  if (git_repository_odb(&odb, repo) < 0) return std::nullopt;
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  int rc = git_odb_read_header(&size, &type, odb, &oid);
+  git_odb_free(odb);
+  if (rc < 0) return std::nullopt;
+  return size;
+}
+
+class TreeSource final : public SourceTree {
+ public:
+  TreeSource(std::shared_ptr<Repository> repo, TreeHandle tree) : repo_(std::move(repo)), tree_(std::move(tree)) {}
+
+  std::optional<uint64_t> size(const std::string& path) const override {
+    auto oid = blob_oid(path);
+    return oid ? blob_size(repo_->get(), *oid) : std::nullopt;
+  }
+  std::optional<std::string> read(const std::string& path) const override {
+    auto oid = blob_oid(path);
+    return oid ? read_blob(repo_->get(), *oid) : std::nullopt;
+  }
+  std::vector<std::string> list_dir(const std::string& dir) const override {
+    std::vector<std::string> out;
+    if (!tree_) return out;
+    TreeHandle subtree_owner;
+    const git_tree* subtree = tree_.get();
+    if (!dir.empty()) {
+      TreeEntryHandle entry;
+      if (git_tree_entry_bypath(entry.out(), tree_.get(), dir.c_str()) < 0) return out;
+      if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) return out;
+      if (git_tree_lookup(subtree_owner.out(), repo_->get(), git_tree_entry_id(entry.get())) < 0) return out;
+      subtree = subtree_owner.get();
+    }
+    size_t count = git_tree_entrycount(subtree);
+    for (size_t i = 0; i < count; ++i) {
+      const git_tree_entry* entry = git_tree_entry_byindex(subtree, i);
+      if (!is_regular_mode(git_tree_entry_filemode(entry))) continue;
+      std::string name = git_tree_entry_name(entry);
+      out.push_back(dir.empty() ? name : dir + "/" + name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  std::vector<std::string> list_all() const override {
+    std::vector<std::string> out;
+    if (!tree_) return out;
+    git_tree_walk(
+        tree_.get(), GIT_TREEWALK_PRE,
+        [](const char* root, const git_tree_entry* entry, void* payload) -> int {
+          if (is_regular_mode(git_tree_entry_filemode(entry))) {
+            static_cast<std::vector<std::string>*>(payload)->push_back(std::string(root) +
+                                                                       git_tree_entry_name(entry));
+          }
+          return 0;
+        },
+        &out);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+ private:
+  std::optional<git_oid> blob_oid(const std::string& path) const {
+    if (!tree_) return std::nullopt;
+    TreeEntryHandle entry;
+    if (git_tree_entry_bypath(entry.out(), tree_.get(), path.c_str()) < 0) return std::nullopt;
+    if (!is_regular_mode(git_tree_entry_filemode(entry.get()))) return std::nullopt;
+    return *git_tree_entry_id(entry.get());
+  }
+
+  std::shared_ptr<Repository> repo_;
+  TreeHandle tree_;
+};
+
+class IndexSource final : public SourceTree {
+ public:
+  IndexSource(std::shared_ptr<Repository> repo, IndexHandle index) : repo_(std::move(repo)), index_(std::move(index)) {
+    size_t count = git_index_entrycount(index_.get());
+    for (size_t i = 0; i < count; ++i) {
+      const git_index_entry* entry = git_index_get_byindex(index_.get(), i);
+      // Stage 0 only: conflicted entries have no single staged content.
+      if (GIT_INDEX_ENTRY_STAGE(entry) == 0 && is_regular_mode(entry->mode)) paths_.push_back(entry->path);
+    }
+    std::sort(paths_.begin(), paths_.end());
+  }
+
+  std::optional<uint64_t> size(const std::string& path) const override {
+    const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
+    if (!entry || !is_regular_mode(entry->mode)) return std::nullopt;
+    return blob_size(repo_->get(), entry->id);
+  }
+  std::optional<std::string> read(const std::string& path) const override {
+    const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
+    if (!entry || !is_regular_mode(entry->mode)) return std::nullopt;
+    return read_blob(repo_->get(), entry->id);
+  }
+  std::vector<std::string> list_dir(const std::string& dir) const override { return files_in_dir(paths_, dir); }
+  std::vector<std::string> list_all() const override { return paths_; }
+
+ private:
+  std::shared_ptr<Repository> repo_;
+  IndexHandle index_;
+  std::vector<std::string> paths_;
+};
+
+class WorkdirSource final : public SourceTree {
+ public:
+  explicit WorkdirSource(std::shared_ptr<Repository> repo) : repo_(std::move(repo)) {
+    git_status_options options = GIT_STATUS_OPTIONS_INIT;
+    options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+    options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                    GIT_STATUS_OPT_INCLUDE_UNMODIFIED | GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+    git_status_list* list = nullptr;
+    check(git_status_list_new(&list, repo_->get(), &options), "cannot list the working tree");
+    size_t count = git_status_list_entrycount(list);
+    for (size_t i = 0; i < count; ++i) {
+      const git_status_entry* entry = git_status_byindex(list, i);
+      if (entry->status & GIT_STATUS_WT_DELETED) continue;
+      const git_diff_delta* delta = entry->index_to_workdir ? entry->index_to_workdir : entry->head_to_index;
+      if (!delta || !delta->new_file.path) continue;
+      paths_.push_back(delta->new_file.path);
+    }
+    git_status_list_free(list);
+    std::sort(paths_.begin(), paths_.end());
+    paths_.erase(std::unique(paths_.begin(), paths_.end()), paths_.end());
+  }
+
+  std::optional<uint64_t> size(const std::string& path) const override {
+    struct stat st {};
+    if (lstat(absolute(path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    return static_cast<uint64_t>(st.st_size);
+  }
+  std::optional<std::string> read(const std::string& path) const override {
+    if (!size(path)) return std::nullopt;
+    std::ifstream in(absolute(path), std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+  }
+  std::vector<std::string> list_dir(const std::string& dir) const override {
+    auto out = files_in_dir(paths_, dir);
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const std::string& p) { return !size(p); }), out.end());
+    return out;
+  }
+  std::vector<std::string> list_all() const override {
+    std::vector<std::string> out;
+    for (const auto& path : paths_)
+      if (size(path)) out.push_back(path);
+    return out;
+  }
+
+ private:
+  std::string absolute(const std::string& path) const { return repo_->workdir() + "/" + path; }
+
+  std::shared_ptr<Repository> repo_;
+  std::vector<std::string> paths_;
+};
+
+}  // namespace
+
+std::unique_ptr<SourceTree> tree_source(std::shared_ptr<Repository> repo, TreeHandle tree) {
+  return std::make_unique<TreeSource>(std::move(repo), std::move(tree));
+}
+std::unique_ptr<SourceTree> index_source(std::shared_ptr<Repository> repo, IndexHandle index) {
+  return std::make_unique<IndexSource>(std::move(repo), std::move(index));
+}
+std::unique_ptr<SourceTree> workdir_source(std::shared_ptr<Repository> repo) {
+  return std::make_unique<WorkdirSource>(std::move(repo));
+}
+
+}  // namespace patchgate::git

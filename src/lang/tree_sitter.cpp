@@ -1,0 +1,70 @@
+#include "lang/tree_sitter.h"
+
+#include <stdexcept>
+
+namespace patchgate::lang {
+
+std::string_view Tree::text(TSNode node) const {
+  uint32_t start = ts_node_start_byte(node);
+  uint32_t end = ts_node_end_byte(node);
+  if (start > source_.size() || end > source_.size() || end < start) return {};
+  return std::string_view(source_).substr(start, end - start);
+}
+
+Parser::Parser(const TSLanguage* language) : parser_(ts_parser_new()) {
+  if (!ts_parser_set_language(parser_.get(), language))
+    throw std::runtime_error("tree-sitter grammar ABI does not match the runtime (rebuild with a matching grammar)");
+}
+
+Tree Parser::parse(std::string source, uint64_t timeout_micros) {
+  ts_parser_set_timeout_micros(parser_.get(), timeout_micros);
+  TSTree* tree = ts_parser_parse_string(parser_.get(), nullptr, source.data(), static_cast<uint32_t>(source.size()));
+  if (!tree) {
+    ts_parser_reset(parser_.get());
+    return Tree();
+  }
+  return Tree(tree, std::move(source));
+}
+
+Query::Query(const TSLanguage* language, std::string_view pattern, const std::string& origin) {
+  uint32_t error_offset = 0;
+  TSQueryError error = TSQueryErrorNone;
+  query_.reset(ts_query_new(language, pattern.data(), static_cast<uint32_t>(pattern.size()), &error_offset, &error));
+  if (!query_) {
+    throw std::runtime_error(origin + ": query does not compile at byte " + std::to_string(error_offset) +
+                             " (tree-sitter error " + std::to_string(static_cast<int>(error)) + ")");
+  }
+}
+
+uint32_t Query::capture_index(std::string_view name) const {
+  uint32_t count = ts_query_capture_count(query_.get());
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t length = 0;
+    const char* capture = ts_query_capture_name_for_id(query_.get(), i, &length);
+    if (std::string_view(capture, length) == name) return i;
+  }
+  throw std::runtime_error("query has no capture @" + std::string(name));
+}
+
+std::vector<TSNode> children_by_field(TSNode node, const char* name) {
+  std::vector<TSNode> out;
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      const char* field_name = ts_tree_cursor_current_field_name(&cursor);
+      if (field_name && std::string_view(field_name) == name) out.push_back(ts_tree_cursor_current_node(&cursor));
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
+  return out;
+}
+
+std::vector<TSNode> named_children(TSNode node) {
+  std::vector<TSNode> out;
+  uint32_t count = ts_node_named_child_count(node);
+  out.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) out.push_back(ts_node_named_child(node, i));
+  return out;
+}
+
+}  // namespace patchgate::lang

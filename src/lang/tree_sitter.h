@@ -1,0 +1,77 @@
+#pragma once
+
+#include <tree_sitter/api.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace patchgate::lang {
+
+// Move-only owners of tree-sitter handles.
+struct ParserDeleter { void operator()(TSParser* p) const { ts_parser_delete(p); } };
+struct TreeDeleter { void operator()(TSTree* t) const { ts_tree_delete(t); } };
+struct QueryDeleter { void operator()(TSQuery* q) const { ts_query_delete(q); } };
+struct QueryCursorDeleter { void operator()(TSQueryCursor* c) const { ts_query_cursor_delete(c); } };
+
+class Tree {
+ public:
+  Tree() = default;
+  Tree(TSTree* tree, std::string source) : tree_(tree), source_(std::move(source)) {}
+  TSNode root() const { return ts_tree_root_node(tree_.get()); }
+  const std::string& source() const { return source_; }
+  std::string_view text(TSNode node) const;
+  bool has_error() const { return ts_node_has_error(root()); }
+  explicit operator bool() const { return tree_ != nullptr; }
+
+ private:
+  std::unique_ptr<TSTree, TreeDeleter> tree_;
+  std::string source_;  // the tree's nodes index into this text
+};
+
+class Parser {
+ public:
+  explicit Parser(const TSLanguage* language);
+  // Parses source; gives up (returns an empty Tree) after timeout_micros.
+  Tree parse(std::string source, uint64_t timeout_micros = 0);
+
+ private:
+  std::unique_ptr<TSParser, ParserDeleter> parser_;
+};
+
+class Query {
+ public:
+  // Throws std::runtime_error naming `origin` and the byte offset when the pattern is invalid.
+  Query(const TSLanguage* language, std::string_view pattern, const std::string& origin);
+  const TSQuery* get() const { return query_.get(); }
+  uint32_t capture_index(std::string_view name) const;
+
+ private:
+  std::unique_ptr<TSQuery, QueryDeleter> query_;
+};
+
+class QueryCursor {
+ public:
+  QueryCursor() : cursor_(ts_query_cursor_new()) {}
+  void exec(const Query& query, TSNode node) { ts_query_cursor_exec(cursor_.get(), query.get(), node); }
+  bool next_match(TSQueryMatch* match) { return ts_query_cursor_next_match(cursor_.get(), match); }
+
+ private:
+  std::unique_ptr<TSQueryCursor, QueryCursorDeleter> cursor_;
+};
+
+inline bool is(TSNode node, const char* type) { return !ts_node_is_null(node) && std::string_view(ts_node_type(node)) == type; }
+inline TSNode field(TSNode node, const char* name) {
+  return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::char_traits<char>::length(name)));
+}
+// All children of node stored under the field name (Go's `a, b int` has two `name` children).
+std::vector<TSNode> children_by_field(TSNode node, const char* name);
+// Named children in order.
+std::vector<TSNode> named_children(TSNode node);
+
+inline int line_of(TSNode node) { return static_cast<int>(ts_node_start_point(node).row) + 1; }
+inline int column_of(TSNode node) { return static_cast<int>(ts_node_start_point(node).column) + 1; }
+
+}  // namespace patchgate::lang

@@ -1,0 +1,83 @@
+#include <nlohmann/json.hpp>
+
+#include "report/reporter.h"
+
+namespace patchgate::report {
+
+namespace {
+
+nlohmann::json location_json(const Location& location) {
+  return {{"file", location.file}, {"line", location.line}, {"column", location.column}};
+}
+
+nlohmann::json finding_json(const Finding& f) {
+  nlohmann::json related = nlohmann::json::array();
+  for (const auto& r : f.related) {
+    nlohmann::json item = location_json(r.location);
+    item["message"] = r.message;
+    related.push_back(std::move(item));
+  }
+  nlohmann::json out = {
+      {"rule", f.rule},
+      {"severity", to_string(f.severity)},
+      {"category", f.category},
+      {"checklist", f.checklist},
+      {"message", f.message},
+      {"file", f.location.file},
+      {"line", f.location.line},
+      {"column", f.location.column},
+      {"end_line", f.location.end_line},
+      {"end_column", f.location.end_column},
+      {"related", std::move(related)},
+      {"fix", f.fix},
+      {"function", f.enclosing_function},
+      {"snippet", f.snippet},
+      {"fingerprint", f.fingerprint},
+      {"source", f.source},
+      {"ai_authored", f.ai_authored},
+  };
+  return out;
+}
+
+}  // namespace
+
+void write_json(const Report& report, std::ostream& out) {
+  nlohmann::json findings = nlohmann::json::array();
+  int errors = 0, warnings = 0, notes = 0;
+  for (const auto& f : report.findings) {
+    findings.push_back(finding_json(f));
+    (f.severity == Severity::kError ? errors : f.severity == Severity::kWarning ? warnings : notes)++;
+  }
+  nlohmann::json files = nlohmann::json::array();
+  for (const auto& file : report.files) {
+    nlohmann::json item = {{"path", file.path},
+                           {"status", file.status},
+                           {"language", file.language},
+                           {"analysed", file.analysed},
+                           {"syntax_errors", file.syntax_errors},
+                           {"changed_lines", file.changed_lines}};
+    if (!file.old_path.empty()) item["old_path"] = file.old_path;
+    files.push_back(std::move(item));
+  }
+  nlohmann::json skipped = nlohmann::json::array();
+  for (const auto& s : report.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
+  nlohmann::json errors_json = nlohmann::json::array();
+  for (const auto& e : report.errors) errors_json.push_back({{"file", e.file}, {"message", e.message}});
+
+  nlohmann::json root = {
+      {"schema", "patchgate.report/1"},
+      {"tool", {{"name", "patchgate"}, {"version", report.tool_version}}},
+      {"change", report.change},
+      {"verdict", to_string(report.verdict)},
+      {"fail_on", to_string(report.fail_on)},
+      {"summary", {{"errors", errors}, {"warnings", warnings}, {"notes", notes}}},
+      {"findings", std::move(findings)},
+      {"files", std::move(files)},
+      {"skipped", std::move(skipped)},
+      {"errors", std::move(errors_json)},
+  };
+  // Source text may hold invalid UTF-8; replace it rather than fail the whole report.
+  out << root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+}  // namespace patchgate::report

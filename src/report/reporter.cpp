@@ -1,0 +1,24 @@
+#include "report/reporter.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace patchgate::report {
+
+const std::vector<std::string>& format_names() {
+  static const std::vector<std::string> names = {"json", "text"};
+  return names;
+}
+
+bool is_known_format(const std::string& name) {
+  const auto& names = format_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+void write_format(const std::string& format, const Report& report, const TextStyle& style, std::ostream& out) {
+  if (format == "text") return write_text(report, style, out);
+  if (format == "json") return write_json(report, out);
+  throw std::invalid_argument("unknown format: " + format);
+}
+
+}  // namespace patchgate::report

@@ -1,0 +1,102 @@
+#include <map>
+
+#include "core/policy.h"
+#include "report/reporter.h"
+
+namespace patchgate::report {
+
+namespace {
+
+struct Palette {
+  const char* bold = "";
+  const char* red = "";
+  const char* yellow = "";
+  const char* cyan = "";
+  const char* green = "";
+  const char* dim = "";
+  const char* reset = "";
+};
+
+Palette palette(bool color) {
+  if (!color) return {};
+  return {"\x1b[1m", "\x1b[1;31m", "\x1b[1;33m", "\x1b[1;36m", "\x1b[1;32m", "\x1b[2m", "\x1b[0m"};
+}
+
+const char* severity_color(const Palette& p, Severity s) {
+  return s == Severity::kError ? p.red : s == Severity::kWarning ? p.yellow : p.cyan;
+}
+
+// A caret line under the primary range; tabs are kept so the caret lines up in a terminal,
+// and UTF-8 continuation bytes take no column.
+std::string caret_line(const std::string& line, int column, int length) {
+  std::string out;
+  for (int i = 0; i + 1 < column && i < static_cast<int>(line.size()); ++i) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    if ((c & 0xC0) == 0x80) continue;
+    out.push_back(c == '\t' ? '\t' : ' ');
+  }
+  out.push_back('^');
+  for (int i = 1; i < length; ++i) out.push_back('~');
+  return out;
+}
+
+std::string plural(int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
+
+}  // namespace
+
+void write_text(const Report& report, const TextStyle& style, std::ostream& out) {
+  Palette p = palette(style.color);
+  for (const auto& f : report.findings) {
+    const Location& at = f.location;
+    out << p.bold << at.file << ':' << at.line << ':' << at.column << ":" << p.reset << ' '
+        << severity_color(p, f.severity) << to_string(f.severity) << p.reset << ": " << p.bold << f.message << p.reset
+        << ' ' << p.dim << '[' << f.rule << ']' << p.reset << '\n';
+    if (!f.snippet.empty()) {
+      std::string number = std::to_string(at.line);
+      std::string gutter(number.size(), ' ');
+      int length = at.end_line == at.line && at.end_column > at.column ? at.end_column - at.column : 1;
+      out << ' ' << number << " | " << f.snippet << '\n';
+      out << ' ' << gutter << " | " << severity_color(p, f.severity) << caret_line(f.snippet, at.column, length)
+          << p.reset << '\n';
+    }
+    for (const auto& r : f.related)
+      out << "  " << r.location.file << ':' << r.location.line << ':' << r.location.column << ": " << p.cyan << "note"
+          << p.reset << ": " << r.message << '\n';
+    if (!f.fix.empty() && !style.quiet) out << "  " << p.green << "fix" << p.reset << ": " << f.fix << '\n';
+    out << '\n';
+  }
+
+  if (!style.quiet) {
+    for (const auto& e : report.errors)
+      out << p.yellow << "warning" << p.reset << ": " << (e.file.empty() ? "" : e.file + ": ") << e.message << '\n';
+    if (style.verbose) {
+      for (const auto& file : report.files)
+        out << p.dim << "file: " << file.path << " (" << file.status << (file.analysed ? ", analysed" : "") << ")"
+            << p.reset << '\n';
+      for (const auto& s : report.skipped) out << p.dim << "skipped: " << s.path << " (" << s.reason << ")" << p.reset << '\n';
+    } else if (!report.skipped.empty()) {
+      std::map<std::string, int> reasons;
+      for (const auto& s : report.skipped) reasons[s.reason.substr(0, s.reason.find(" ("))]++;
+      out << p.dim << "skipped " << plural(static_cast<int>(report.skipped.size()), "file") << ":";
+      const char* sep = " ";
+      for (const auto& [reason, count] : reasons) {
+        out << sep << count << ' ' << reason;
+        sep = ", ";
+      }
+      out << " (--verbose lists them)" << p.reset << '\n';
+    }
+  }
+
+  int errors = 0, warnings = 0, notes = 0;
+  for (const auto& f : report.findings)
+    (f.severity == Severity::kError ? errors : f.severity == Severity::kWarning ? warnings : notes)++;
+  int analysed = 0;
+  for (const auto& file : report.files) analysed += file.analysed ? 1 : 0;
+  const char* verdict_color = report.verdict == Verdict::kPass ? p.green : p.red;
+  out << p.bold << "patchgate" << p.reset << ": " << plural(errors, "error") << ", " << plural(warnings, "warning") << ", "
+      << plural(notes, "note") << " in " << plural(analysed, "analysed file") << " (" << report.change << "): "
+      << verdict_color << (report.verdict == Verdict::kPass ? "pass" : report.verdict == Verdict::kBlock ? "blocked" : "error")
+      << p.reset << '\n';
+}
+
+}  // namespace patchgate::report
