@@ -6,18 +6,18 @@ namespace patchgate::report {
 
 namespace {
 
-nlohmann::json location_json(const Location& location) {
+nlohmann::ordered_json location_json(const Location& location) {
   return {{"file", location.file}, {"line", location.line}, {"column", location.column}};
 }
 
-nlohmann::json finding_json(const Finding& f) {
-  nlohmann::json related = nlohmann::json::array();
+nlohmann::ordered_json finding_json(const Finding& f) {
+  nlohmann::ordered_json related = nlohmann::ordered_json::array();
   for (const auto& r : f.related) {
-    nlohmann::json item = location_json(r.location);
+    nlohmann::ordered_json item = location_json(r.location);
     item["message"] = r.message;
     related.push_back(std::move(item));
   }
-  nlohmann::json out = {
+  nlohmann::ordered_json out = {
       {"rule", f.rule},
       {"severity", to_string(f.severity)},
       {"category", f.category},
@@ -42,15 +42,15 @@ nlohmann::json finding_json(const Finding& f) {
 }  // namespace
 
 void write_json(const Report& report, std::ostream& out) {
-  nlohmann::json findings = nlohmann::json::array();
+  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
   int errors = 0, warnings = 0, notes = 0;
   for (const auto& f : report.findings) {
     findings.push_back(finding_json(f));
     (f.severity == Severity::kError ? errors : f.severity == Severity::kWarning ? warnings : notes)++;
   }
-  nlohmann::json files = nlohmann::json::array();
+  nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (const auto& file : report.files) {
-    nlohmann::json item = {{"path", file.path},
+    nlohmann::ordered_json item = {{"path", file.path},
                            {"status", file.status},
                            {"language", file.language},
                            {"analysed", file.analysed},
@@ -59,12 +59,12 @@ void write_json(const Report& report, std::ostream& out) {
     if (!file.old_path.empty()) item["old_path"] = file.old_path;
     files.push_back(std::move(item));
   }
-  nlohmann::json skipped = nlohmann::json::array();
+  nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
   for (const auto& s : report.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
-  nlohmann::json errors_json = nlohmann::json::array();
+  nlohmann::ordered_json errors_json = nlohmann::ordered_json::array();
   for (const auto& e : report.errors) errors_json.push_back({{"file", e.file}, {"message", e.message}});
 
-  nlohmann::json root = {
+  nlohmann::ordered_json root = {
       {"schema", "patchgate.report/1"},
       {"tool", {{"name", "patchgate"}, {"version", report.tool_version}}},
       {"change", report.change},
@@ -77,7 +77,7 @@ void write_json(const Report& report, std::ostream& out) {
       {"errors", std::move(errors_json)},
   };
   // Source text may hold invalid UTF-8; replace it rather than fail the whole report.
-  out << root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  out << root.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }
 
 }  // namespace patchgate::report

@@ -150,11 +150,15 @@ TreeHandle parent_tree(const Repository& repo, const git_commit* commit) {
 CommitHandle merge_base(const Repository& repo, const git_commit* a, const git_commit* b, const std::string& what) {
   git_oid base;
   int rc = git_merge_base(&base, repo.get(), git_commit_id(a), git_commit_id(b));
+  // In a shallow clone the walk stops at a missing parent ("object not found"), not ENOTFOUND.
+  bool shallow = git_repository_is_shallow(repo.get()) == 1;
+  if (rc < 0 && shallow) {
+    throw UserError(kExitOperational, "no merge-base for " + what + " in this shallow clone (" + last_error_text() + ")",
+                    "fetch more history: `git fetch --unshallow` (in CI: checkout with fetch-depth: 0)");
+  }
   if (rc == GIT_ENOTFOUND) {
-    bool shallow = git_repository_is_shallow(repo.get()) == 1;
-    throw UserError(kExitOperational, "no merge-base for " + what + (shallow ? " in this shallow clone" : ""),
-                    shallow ? "fetch more history: `git fetch --unshallow` (in CI: checkout with fetch-depth: 0)"
-                            : "the two revisions share no history; use --range A..B to compare them directly");
+    throw UserError(kExitOperational, "no merge-base for " + what,
+                    "the two revisions share no history; use --range A..B to compare them directly");
   }
   check(rc, "cannot compute the merge-base for " + what);
   CommitHandle commit;
@@ -163,6 +167,18 @@ CommitHandle merge_base(const Repository& repo, const git_commit* a, const git_c
 }
 
 git_tree* raw(const TreeHandle& tree) { return tree.get(); }
+
+DiffHandle parse_patch(const std::string& text, const std::string& name) {
+  const std::string hint = "pass a unified diff as produced by `git diff` or `diff -u`, relative to the repository root";
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw UserError(kExitUsage, name + ": the patch is empty", hint);
+  DiffHandle diff;
+  if (git_diff_from_buffer(diff.out(), text.data(), text.size()) < 0)
+    throw UserError(kExitUsage, name + ": not a unified diff: " + last_error_text(), hint);
+  if (git_diff_num_deltas(diff.get()) == 0)
+    throw UserError(kExitUsage, name + ": no file changes found in the patch", hint);
+  return diff;
+}
 
 void route_object_writes_to_memory(const Repository& repo) {
   git_odb* odb = nullptr;
@@ -188,6 +204,13 @@ TreeHandle empty_tree(const Repository& repo) {
 }
 
 }  // namespace
+
+std::vector<ChangedFile> files_of_patch(const std::string& text, const std::string& name, const SourceTree& revision,
+                                        const DiffLimits& limits) {
+  ensure_initialised();
+  DiffHandle diff = parse_patch(text, name);
+  return collect_files(diff.get(), revision, limits);
+}
 
 ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpec& spec, const DiffLimits& limits) {
   ChangeSet change;
@@ -266,13 +289,8 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
       break;
     }
     case DiffSpec::Kind::kPatch: {
-      const std::string hint = "pass a unified diff as produced by `git diff` or `diff -u`, relative to the repository root";
-      if (spec.patch_text.find_first_not_of(" \t\r\n") == std::string::npos)
-        throw UserError(kExitUsage, spec.patch_name + ": the patch is empty", hint);
-      if (git_diff_from_buffer(diff.out(), spec.patch_text.data(), spec.patch_text.size()) < 0)
-        throw UserError(kExitUsage, spec.patch_name + ": not a unified diff: " + last_error_text(), hint);
-      if (git_diff_num_deltas(diff.get()) == 0)
-        throw UserError(kExitUsage, spec.patch_name + ": no file changes found in the patch", hint);
+      DiffHandle parsed = parse_patch(spec.patch_text, spec.patch_name);
+      diff = std::move(parsed);
       // Objects the in-memory apply creates go to a memory backend, never into .git/objects.
       route_object_writes_to_memory(*repo);
       TreeHandle head = repo->head_tree();

@@ -61,6 +61,11 @@ struct DiffLimits {
   uint64_t max_file_bytes = 4u << 20;
 };
 
+// Parses a unified diff into its files and changed lines, reading sizes from revision (the
+// patched tree). Throws UserError(kExitUsage) naming `name` when the text is not a usable diff.
+std::vector<ChangedFile> files_of_patch(const std::string& text, const std::string& name, const SourceTree& revision,
+                                        const DiffLimits& limits);
+
 // Computes the change described by spec. Read-only: never writes the index, work tree or refs.
 ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpec& spec, const DiffLimits& limits);
 

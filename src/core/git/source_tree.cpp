@@ -198,7 +198,34 @@ class WorkdirSource final : public SourceTree {
   std::vector<std::string> paths_;
 };
 
+class MemorySource final : public SourceTree {
+ public:
+  explicit MemorySource(std::map<std::string, std::string> files) : files_(std::move(files)) {
+    for (const auto& [path, content] : files_) paths_.push_back(path);
+  }
+  std::optional<uint64_t> size(const std::string& path) const override {
+    auto it = files_.find(path);
+    if (it == files_.end()) return std::nullopt;
+    return it->second.size();
+  }
+  std::optional<std::string> read(const std::string& path) const override {
+    auto it = files_.find(path);
+    if (it == files_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<std::string> list_dir(const std::string& dir) const override { return files_in_dir(paths_, dir); }
+  std::vector<std::string> list_all() const override { return paths_; }
+
+ private:
+  std::map<std::string, std::string> files_;
+  std::vector<std::string> paths_;  // sorted, as the map is
+};
+
 }  // namespace
+
+std::unique_ptr<SourceTree> memory_source(std::map<std::string, std::string> files) {
+  return std::make_unique<MemorySource>(std::move(files));
+}
 
 std::unique_ptr<SourceTree> tree_source(std::shared_ptr<Repository> repo, TreeHandle tree) {
   return std::make_unique<TreeSource>(std::move(repo), std::move(tree));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,9 @@ std::unique_ptr<SourceTree> tree_source(std::shared_ptr<Repository> repo, TreeHa
 std::unique_ptr<SourceTree> index_source(std::shared_ptr<Repository> repo, IndexHandle index);
 // The working tree: files git tracks (per the index) plus untracked files it does not ignore.
 std::unique_ptr<SourceTree> workdir_source(std::shared_ptr<Repository> repo);
+
+// Files held in memory (fixtures, fuzzing): path -> content.
+std::unique_ptr<SourceTree> memory_source(std::map<std::string, std::string> files);
 
 std::string parent_dir(const std::string& path);
 

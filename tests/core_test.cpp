@@ -1,0 +1,91 @@
+// Small pieces of core: globs, line sets, config parsing, fingerprints, policy.
+#include <catch2/catch.hpp>
+
+#include "core/config.h"
+#include "core/errors.h"
+#include "core/finding.h"
+#include "core/git/change_set.h"
+#include "core/glob.h"
+#include "core/policy.h"
+
+using namespace patchgate;
+
+TEST_CASE("glob_match", "[core]") {
+  CHECK(glob_match("vendor/**", "vendor/a/b.go"));
+  CHECK(glob_match("vendor/", "vendor/a/b.go"));
+  CHECK_FALSE(glob_match("vendor/**", "src/vendor.go"));
+  CHECK(glob_match("**/*.pb.go", "api/v1/x.pb.go"));
+  CHECK(glob_match("**/*.pb.go", "x.pb.go"));
+  CHECK(glob_match("*_gen.go", "deep/dir/types_gen.go"));
+  CHECK_FALSE(glob_match("cmd/*.go", "cmd/sub/main.go"));
+  CHECK(glob_match("cmd/*.go", "cmd/main.go"));
+  CHECK(glob_match("a?c.go", "abc.go"));
+  CHECK_FALSE(glob_match("a?c.go", "a/c.go"));
+  CHECK(glob_match("internal/**/testdata/**", "internal/x/y/testdata/z.go"));
+}
+
+TEST_CASE("LineSet merges ranges and answers overlap queries", "[core]") {
+  git::LineSet set;
+  set.add(5, 7);
+  set.add(10, 10);
+  set.add(8, 9);
+  set.add(1, 1);
+  CHECK(set.ranges() == std::vector<std::pair<int, int>>{{1, 1}, {5, 10}});
+  CHECK(set.contains(1));
+  CHECK_FALSE(set.contains(2));
+  CHECK(set.touches(2, 5));
+  CHECK_FALSE(set.touches(2, 4));
+  CHECK(set.touches(10, 20));
+  CHECK_FALSE(set.touches(11, 20));
+  CHECK(set.count() == 7);
+}
+
+TEST_CASE("config parsing", "[core]") {
+  Config config = parse_config(
+      "// comment\n{\"fail_on\": \"warning\", \"max_file_bytes\": 100, \"exclude\": [\"a/**\"],\n"
+      " \"rules\": {\"x\": \"off\", \"y\": \"note\", \"z\": {\"enabled\": true, \"options\": {\"n\": 2}}}}",
+      "cfg.json");
+  CHECK(config.fail_on == FailOn::kWarning);
+  CHECK(config.max_file_bytes == 100);
+  CHECK(config.exclude == std::vector<std::string>{"a/**"});
+  CHECK(config.rules["x"].enabled == false);
+  CHECK(config.rules["y"].severity == Severity::kNote);
+  CHECK(config.rules["z"].options["n"] == 2);
+  CHECK_THROWS_AS(parse_config("{\"max_file_bytes\": -1}", "cfg.json"), UserError);
+  CHECK_THROWS_AS(parse_config("[]", "cfg.json"), UserError);
+  CHECK_THROWS_AS(parse_config("{\"rules\": {\"x\": {\"enable\": true}}}", "cfg.json"), UserError);
+  try {
+    parse_config("{\"rules\": {\"x\": {\"enable\": true}}}", "cfg.json");
+  } catch (const UserError& error) {
+    CHECK(std::string(error.what()) == "cfg.json: rules.x.enable: unknown key (expected enabled, severity or options)");
+    CHECK(error.code() == kExitUsage);
+  }
+}
+
+TEST_CASE("fingerprints survive line moves and whitespace, not edits", "[core]") {
+  Finding f;
+  f.rule = "go-double-lock";
+  f.location = {"a.go", 10, 2, 10, 10};
+  f.enclosing_function = "S.put";
+  std::string a = compute_fingerprint(f, "\ts.mu.Lock()", "S.Set|recv.mu");
+  f.location.line = 42;
+  CHECK(compute_fingerprint(f, "    s.mu.Lock()  ", "S.Set|recv.mu") == a);
+  CHECK(compute_fingerprint(f, "\ts.mu.RLock()", "S.Set|recv.mu") != a);
+  CHECK(compute_fingerprint(f, "\ts.mu.Lock()", "S.Get|recv.mu") != a);
+  CHECK(a.size() == 16);
+}
+
+TEST_CASE("policy thresholds", "[core]") {
+  Finding warning;
+  warning.severity = Severity::kWarning;
+  CHECK(blocks(warning, FailOn::kWarning));
+  CHECK(blocks(warning, FailOn::kNote));
+  CHECK_FALSE(blocks(warning, FailOn::kError));
+  CHECK_FALSE(blocks(warning, FailOn::kNever));
+  Report report;
+  report.findings.push_back(warning);
+  CHECK(decide(report) == Verdict::kPass);
+  report.fail_on = FailOn::kWarning;
+  CHECK(decide(report) == Verdict::kBlock);
+  CHECK(exit_code_for(Verdict::kBlock) == kExitBlocked);
+}
