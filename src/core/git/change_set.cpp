@@ -63,7 +63,8 @@ FileStatus status_of(git_delta_t delta) {
 }
 
 git_diff_options base_diff_options(const DiffLimits& limits) {
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options options;
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   options.context_lines = 0;
   options.interhunk_lines = 0;
   // Larger files are treated as binary by libgit2 and skipped by us as too large.
@@ -73,7 +74,8 @@ git_diff_options base_diff_options(const DiffLimits& limits) {
 }
 
 void find_renames(git_diff* diff) {
-  git_diff_find_options options = GIT_DIFF_FIND_OPTIONS_INIT;
+  git_diff_find_options options;
+  git_diff_find_options_init(&options, GIT_DIFF_FIND_OPTIONS_VERSION);
   options.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
   check(git_diff_find_similar(diff, &options), "cannot detect renames");
 }

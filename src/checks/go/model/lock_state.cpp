@@ -283,6 +283,20 @@ class FunctionWalker {
     return std::nullopt;
   }
 
+  // How a lock reads in a message: the expression, plus the embedded field it implies (`r.RWMutex`).
+  std::string lock_label(TSNode operand, const LockRef& lock) const {
+    std::string label = text(unparen(operand));
+    for (const char* embedded : {".RWMutex", ".Mutex"}) {
+      std::string suffix = embedded;
+      bool lock_ends = lock.path.size() >= suffix.size() &&
+                       lock.path.compare(lock.path.size() - suffix.size(), suffix.size(), suffix) == 0;
+      bool text_ends = label.size() >= suffix.size() &&
+                       label.compare(label.size() - suffix.size(), suffix.size(), suffix) == 0;
+      if (lock_ends && !text_ends) return label + embedded;
+    }
+    return label;
+  }
+
   // A same-package function or method called by `call`, with the receiver binding for methods.
   const Function* resolve_callee(TSNode call, std::optional<LockRef>* receiver) const {
     TSNode function = unparen(field(call, "function"));
@@ -328,11 +342,13 @@ class FunctionWalker {
 
   // ---- lock state transitions --------------------------------------------------------------
 
-  void acquire(State& state, Acquisition acquisition) {
+  // Records an acquisition. `keep` is false for a callee's acquisitions: whether the caller
+  // still holds the lock afterwards is the callee's held_at_exit, applied separately.
+  void acquire(State& state, Acquisition acquisition, bool keep) {
     analysis_.add_event({&fn_, acquisition, state.held});
     std::string key = acquisition.lock.key();
     if (!state.find(key) && !released_unowned_.count(key)) summary_.acquires.push_back(acquisition);
-    if (!state.find(key)) state.held.push_back(std::move(acquisition));
+    if (keep && !state.find(key)) state.held.push_back(std::move(acquisition));
   }
 
   void release(State& state, const LockRef& lock) {
@@ -356,7 +372,7 @@ class FunctionWalker {
       Acquisition mapped = a;
       mapped.lock = *lock;
       mapped.calls.insert(mapped.calls.begin(), call_site);
-      acquire(state, std::move(mapped));
+      acquire(state, std::move(mapped), false);
     }
     for (const auto& r : summary.released)
       if (auto lock = bind(r, call, receiver)) release(state, *lock);
@@ -392,8 +408,8 @@ class FunctionWalker {
             Acquisition a;
             a.lock = *lock;
             a.shared = op == LockOp::kRLock;
-            a.site = site_of(call, text(unparen(operand)));
-            acquire(state, std::move(a));
+            a.site = site_of(call, lock_label(operand, *lock));
+            acquire(state, std::move(a), true);
           } else {
             release(state, *lock);
           }
