@@ -194,3 +194,15 @@ func (t *Table) Rebuild() {
 	defer t.unlockAll()
 	t.reindex()
 }
+
+// The goroutine unlocks a different mutex: the second Lock of started still blocks forever.
+func waitForWrongWorker(work func()) {
+	var started, finished sync.Mutex
+	started.Lock()
+	finished.Lock()
+	go func() {
+		work()
+		finished.Unlock()
+	}()
+	started.Lock() // want "go-double-lock" "started is locked again while this function already holds it"
+}

@@ -368,3 +368,15 @@ func (r *Registry) Len() int {
 	defer r.RUnlock()
 	return r.countLocked()
 }
+
+// A mutex used as a one-shot signal: the goroutine unlocks it, so the second Lock waits for
+// the goroutine rather than deadlocking (Go mutexes may be unlocked by another goroutine).
+func waitForWorker(work func()) {
+	var done sync.Mutex
+	done.Lock()
+	go func() {
+		work()
+		done.Unlock()
+	}()
+	done.Lock()
+}

@@ -534,8 +534,15 @@ class FunctionWalker {
         return;
       }
     }
+    for (const auto& lock : unlocks_of(call)) state.defers.push_back({lock});
+  }
+
+  // The locks a call releases: a closure's Unlock/RUnlock calls (not those of closures nested
+  // in it), or a same-package callee's released summary mapped through the call.
+  std::vector<LockRef> unlocks_of(TSNode call) {
+    std::vector<LockRef> out;
+    TSNode function = unparen(field(call, "function"));
     if (is(function, "func_literal")) {
-      // defer func() { ...; mu.Unlock() }(): the closure's unlocks run at exit.
       std::vector<TSNode> stack{field(function, "body")};
       while (!stack.empty()) {
         TSNode node = stack.back();
@@ -547,20 +554,21 @@ class FunctionWalker {
           if (is(fn, "selector_expression")) {
             LockOp op = lock_op_named(file_.tree.text(field(fn, "field")));
             if (op == LockOp::kUnlock || op == LockOp::kRUnlock)
-              if (auto lock = lock_target(field(fn, "operand"))) state.defers.push_back({*lock});
+              if (auto lock = lock_target(field(fn, "operand"))) out.push_back(*lock);
           }
         }
         uint32_t count = ts_node_named_child_count(node);
         for (uint32_t i = 0; i < count; ++i) stack.push_back(ts_node_named_child(node, i));
       }
-      return;
+      return out;
     }
     std::optional<LockRef> receiver;
     if (const Function* callee = resolve_callee(call, &receiver)) {
-      if (depth_ + 1 > analysis_.options().max_call_depth) return;
+      if (depth_ + 1 > analysis_.options().max_call_depth) return out;
       for (const auto& r : analysis_.summary_of(callee, depth_ + 1).released)
-        if (auto lock = bind(r, call, receiver)) state.defers.push_back({*lock});
+        if (auto lock = bind(r, call, receiver)) out.push_back(*lock);
     }
+    return out;
   }
 
   // Statements of a case clause: everything but the clause's own header fields.
@@ -673,6 +681,11 @@ class FunctionWalker {
       state.live = false;  // where it lands is not followed; dropping the path cannot invent a finding
     } else if (is(statement, "go_statement")) {
       // The goroutine runs with no locks held; its body is walked as a function of its own.
+      // A lock it unlocks is handed off to it (`mu.Lock(); go func() { ...; mu.Unlock() }();
+      // mu.Lock()` waits for the goroutine): we no longer hold it.
+      TSNode call = unparen(ts_node_named_child(statement, 0));
+      if (is(call, "call_expression"))
+        for (const auto& lock : unlocks_of(call)) state.remove(lock.key());
     } else if (is(statement, "defer_statement")) {
       walk_defer(statement, state);
     } else {
