@@ -43,7 +43,7 @@ TEST_CASE("demo: the refactor is blocked at the helper's Lock with the caller's 
   CHECK_FALSE(fs::exists(dir));
 }
 
-TEST_CASE("a double lock in an unchanged file: silent on an unrelated change, found by --all", "[cli]") {
+TEST_CASE("a double lock in an unchanged file is silent on an unrelated change and found by the whole-tree mode", "[cli]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "store/store.go", kLegacyDoubleLock);
@@ -68,7 +68,7 @@ TEST_CASE("a double lock in an unchanged file: silent on an unrelated change, fo
   CHECK(disabled.code == 0);
 }
 
-TEST_CASE("config: unknown keys and bad values name the file and key; comments are fine", "[cli]") {
+TEST_CASE("config errors name the file and key and comments are fine", "[cli]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "store/store.go", kLegacyDoubleLock);
@@ -109,7 +109,7 @@ TEST_CASE("config: unknown keys and bad values name the file and key; comments a
   CHECK(directory.code == 2);
 }
 
-TEST_CASE("usage errors exit 2; --help and --version exit 0", "[cli]") {
+TEST_CASE("usage errors exit 2 while help and version exit 0", "[cli]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   CHECK(run_patchgate({}, repo).code == 2);
@@ -126,7 +126,7 @@ TEST_CASE("usage errors exit 2; --help and --version exit 0", "[cli]") {
   CHECK(version.out.find("patchgate ") == 0);
 }
 
-TEST_CASE("rules, explain and init", "[cli]") {
+TEST_CASE("rules and explain and init commands", "[cli]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   auto rules = run_patchgate({"rules"}, repo);
@@ -157,7 +157,7 @@ TEST_CASE("rules, explain and init", "[cli]") {
   CHECK(check.code == 0);
 }
 
-TEST_CASE("hostile files: 20 MB, 10,000 levels deep, syntax errors", "[cli]") {
+TEST_CASE("hostile files of 20 MB or 10000 levels deep or with syntax errors", "[cli]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   std::string huge = "package big\n\nvar table = []int{\n";
@@ -193,7 +193,7 @@ TEST_CASE("hostile files: 20 MB, 10,000 levels deep, syntax errors", "[cli]") {
   CHECK(report["findings"][0]["file"] == "broken/broken.go");
 }
 
-TEST_CASE("--output writes each format to its file; --fail-open only softens failures", "[cli]") {
+TEST_CASE("output files pair with formats and fail-open only softens failures", "[cli]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "store/store.go", kLegacyDoubleLock);

@@ -62,7 +62,7 @@ TEST_CASE("config parsing", "[core]") {
   }
 }
 
-TEST_CASE("fingerprints survive line moves and whitespace, not edits", "[core]") {
+TEST_CASE("fingerprints survive line moves and whitespace but not edits", "[core]") {
   Finding f;
   f.rule = "go-double-lock";
   f.location = {"a.go", 10, 2, 10, 10};

@@ -57,7 +57,7 @@ TEST_CASE("staged: a repository with no commits yet", "[diff]") {
   CHECK(change.revision->read("a.go") == std::optional<std::string>("package a\n\nfunc A() {}\n"));
 }
 
-TEST_CASE("staged: content comes from the index, not the working file", "[diff]") {
+TEST_CASE("staged content comes from the index and not the working file", "[diff]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "a.go", "package a\n");
@@ -76,7 +76,7 @@ TEST_CASE("staged: content comes from the index, not the working file", "[diff]"
   CHECK(worktree.revision->read("a.go")->find("NotStaged") != std::string::npos);
 }
 
-TEST_CASE("worktree: untracked files count, ignored files do not", "[diff]") {
+TEST_CASE("worktree mode counts untracked files but not ignored ones", "[diff]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / ".gitignore", "gen/\n");
@@ -107,7 +107,7 @@ TEST_CASE("renames keep their old path and only the edited lines count", "[diff]
   CHECK(change.files[0].added_lines.ranges() == std::vector<std::pair<int, int>>{{10, 11}});
 }
 
-TEST_CASE("deletions, binaries, large files and submodules are listed, not analysed", "[diff]") {
+TEST_CASE("deletions and binaries and large files and submodules are listed but not analysed", "[diff]") {
   TempDir tmp;
   std::string sub = init_repo(tmp, "sub");
   write_file(fs::path(sub) / "x.txt", "x\n");
@@ -139,7 +139,7 @@ TEST_CASE("deletions, binaries, large files and submodules are listed, not analy
   if (vendored) CHECK(vendored->skip_reason == "submodule");
 }
 
-TEST_CASE("CRLF and invalid UTF-8 are analysed, and the JSON report stays valid", "[diff]") {
+TEST_CASE("CRLF and invalid UTF-8 are analysed and the JSON report stays valid", "[diff]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   std::string crlf = kGoLocked;
@@ -159,7 +159,7 @@ TEST_CASE("CRLF and invalid UTF-8 are analysed, and the JSON report stays valid"
   CHECK(latin1_listed);
 }
 
-TEST_CASE("detached HEAD, --commit, --range and --base", "[diff]") {
+TEST_CASE("detached HEAD with commit and range and base modes", "[diff]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "a.go", "package a\n");
@@ -256,7 +256,7 @@ TEST_CASE("outside a repository: exit 2 with a hint", "[diff]") {
   CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
 }
 
-TEST_CASE("--patch applies in memory and leaves the repository untouched", "[diff]") {
+TEST_CASE("patch mode applies in memory and leaves the repository untouched", "[diff]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "p/locked.go", "package p\n\nimport \"sync\"\n\nvar mu sync.Mutex\n\nfunc f() {\n\tmu.Lock()\n}\n");
@@ -279,7 +279,7 @@ TEST_CASE("--patch applies in memory and leaves the repository untouched", "[dif
   CHECK(repo_state(repo) == before);
 }
 
-TEST_CASE("--patch with garbage, an empty file, or a diff that does not apply: one-line exit 2", "[diff]") {
+TEST_CASE("patch mode rejects garbage or empty or non-applying diffs with a one-line exit 2", "[diff]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "a.go", "package a\n");
@@ -305,7 +305,7 @@ TEST_CASE("--patch with garbage, an empty file, or a diff that does not apply: o
   CHECK(repo_state(repo) == before);
 }
 
-TEST_CASE("--all reads every tracked file; a bare repository is refused for work-tree modes", "[diff]") {
+TEST_CASE("whole-tree mode reads every tracked file and a bare repository refuses work-tree modes", "[diff]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "a/a.go", "package a\n");

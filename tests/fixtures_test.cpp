@@ -148,15 +148,15 @@ TEST_CASE("every registered rule has a doc page and fixtures", "[fixtures]") {
   }
 }
 
-TEST_CASE("bad fixtures: every finding wanted, every want fired", "[fixtures]") {
+TEST_CASE("bad fixtures have every finding wanted and every want fired", "[fixtures]") {
   for (const auto& dir : rule_dirs()) run_package_fixture(dir, "bad");
 }
 
-TEST_CASE("good fixtures: near misses stay silent", "[fixtures]") {
+TEST_CASE("good fixtures keep near misses silent", "[fixtures]") {
   for (const auto& dir : rule_dirs()) run_package_fixture(dir, "good");
 }
 
-TEST_CASE("patch-shaped fixtures: only the staged change is judged", "[fixtures]") {
+TEST_CASE("patch-shaped fixtures judge only the staged change", "[fixtures]") {
   int cases = 0;
   for (const auto& dir : rule_dirs()) {
     const std::string rule = dir.filename().string();

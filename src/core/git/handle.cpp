@@ -1,5 +1,6 @@
 #include "core/git/handle.h"
 
+#include <cstdlib>
 #include <mutex>
 
 namespace patchgate::git {
@@ -19,6 +20,8 @@ void ensure_initialised() {
   static std::once_flag once;
   std::call_once(once, [] {
     git_libgit2_init();
+    // Frees libgit2's global and per-thread state (e.g. the last error's text) at exit.
+    std::atexit([] { git_libgit2_shutdown(); });
     // We never write objects; this keeps libgit2 from fsyncing or caching more than needed.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
   });
