@@ -84,9 +84,12 @@ TEST_CASE("worktree mode counts untracked files but not ignored ones", "[diff]")
   git(repo, {"commit", "-qm", "base"});
   write_file(fs::path(repo) / "new/b.go", "package b\n");
   write_file(fs::path(repo) / "gen/c.go", "package c\n");
+  std::string before = repo_state(repo);
   ChangeSet change = load(repo, spec_of(DiffSpec::Kind::kWorktree));
   CHECK(find(change, "new/b.go") != nullptr);
   CHECK(find(change, "gen/c.go") == nullptr);
+  for (const char* mode : {"--worktree", "--staged", "--all"}) CHECK(run_patchgate({"check", mode}, repo).code == 0);
+  CHECK(repo_state(repo) == before);
 }
 
 TEST_CASE("renames keep their old path and only the edited lines count", "[diff]") {
