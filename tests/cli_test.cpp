@@ -48,8 +48,7 @@ TEST_CASE("a double lock in an unchanged file is silent on an unrelated change a
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "store/store.go", kLegacyDoubleLock);
   write_file(fs::path(repo) / "store/other.go", "package store\n\nfunc Other() int { return 1 }\n");
-  git(repo, {"add", "-A"});
-  git(repo, {"commit", "-qm", "base"});
+  commit_all(repo, "base");
   write_file(fs::path(repo) / "store/other.go", "package store\n\nfunc Other() int { return 2 }\n");
   git(repo, {"add", "-A"});
 

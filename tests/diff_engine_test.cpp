@@ -80,8 +80,7 @@ TEST_CASE("worktree mode counts untracked files but not ignored ones", "[diff]")
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / ".gitignore", "gen/\n");
-  git(repo, {"add", "-A"});
-  git(repo, {"commit", "-qm", "base"});
+  commit_all(repo, "base");
   write_file(fs::path(repo) / "new/b.go", "package b\n");
   write_file(fs::path(repo) / "gen/c.go", "package c\n");
   std::string before = repo_state(repo);
@@ -97,8 +96,7 @@ TEST_CASE("renames keep their old path and only the edited lines count", "[diff]
   std::string repo = init_repo(tmp);
   std::string body = "package a\n\n// one\n// two\n// three\n// four\n// five\n// six\nfunc A() {}\n";
   write_file(fs::path(repo) / "a.go", body);
-  git(repo, {"add", "-A"});
-  git(repo, {"commit", "-qm", "base"});
+  commit_all(repo, "base");
   git(repo, {"mv", "a.go", "b.go"});
   write_file(fs::path(repo) / "b.go", body + "\nfunc B() {}\n");
   git(repo, {"add", "-A"});
@@ -114,13 +112,11 @@ TEST_CASE("deletions and binaries and large files and submodules are listed but 
   TempDir tmp;
   std::string sub = init_repo(tmp, "sub");
   write_file(fs::path(sub) / "x.txt", "x\n");
-  git(sub, {"add", "-A"});
-  git(sub, {"commit", "-qm", "sub"});
+  commit_all(sub, "sub");
 
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "gone.go", "package gone\n\n// a file that is deleted, unlike anything else here\nfunc Gone() {}\n");
-  git(repo, {"add", "-A"});
-  git(repo, {"commit", "-qm", "base"});
+  commit_all(repo, "base");
   git(repo, {"rm", "-q", "gone.go"});
   write_file(fs::path(repo) / "blob.go", std::string("package a\n\x00\x01\x02", 13));
   write_file(fs::path(repo) / "big.go", "package a\n" + std::string(5000, '/') + "\n");
@@ -166,12 +162,10 @@ TEST_CASE("detached HEAD with commit and range and base modes", "[diff]") {
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "a.go", "package a\n");
-  git(repo, {"add", "-A"});
-  git(repo, {"commit", "-qm", "one"});
+  commit_all(repo, "one");
   git(repo, {"checkout", "-qb", "feature"});
   write_file(fs::path(repo) / "b.go", "package a\n\nfunc B() {}\n");
-  git(repo, {"add", "-A"});
-  git(repo, {"commit", "-qm", "two"});
+  commit_all(repo, "two");
   git(repo, {"checkout", "-q", "--detach"});
 
   ChangeSet commit = load(repo, spec_of(DiffSpec::Kind::kCommit, "HEAD"));
@@ -226,18 +220,15 @@ TEST_CASE("a shallow clone without the merge-base exits 3 with a hint", "[diff]"
   TempDir tmp;
   std::string origin = init_repo(tmp, "origin");
   write_file(fs::path(origin) / "a.go", "package a\n");
-  git(origin, {"add", "-A"});
-  git(origin, {"commit", "-qm", "one"});
+  commit_all(origin, "one");
   git(origin, {"checkout", "-qb", "feature"});
   for (int i = 0; i < 3; ++i) {
     write_file(fs::path(origin) / ("f" + std::to_string(i) + ".go"), "package a\n");
-    git(origin, {"add", "-A"});
-    git(origin, {"commit", "-qm", "feature " + std::to_string(i)});
+    commit_all(origin, "feature " + std::to_string(i));
   }
   git(origin, {"checkout", "-q", "main"});
   write_file(fs::path(origin) / "m.go", "package a\n");
-  git(origin, {"add", "-A"});
-  git(origin, {"commit", "-qm", "main moves on"});
+  commit_all(origin, "main moves on");
 
   git(tmp.str(), {"clone", "-q", "--depth", "1", "--no-single-branch", "file://" + origin, "shallow"});
   std::string shallow = (tmp.path() / "shallow").string();
@@ -263,8 +254,7 @@ TEST_CASE("patch mode applies in memory and leaves the repository untouched", "[
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "p/locked.go", "package p\n\nimport \"sync\"\n\nvar mu sync.Mutex\n\nfunc f() {\n\tmu.Lock()\n}\n");
-  git(repo, {"add", "-A"});
-  git(repo, {"commit", "-qm", "base"});
+  commit_all(repo, "base");
   write_file(fs::path(repo) / "p/locked.go", kGoLocked);
   std::string patch = git(repo, {"diff"}).out;
   git(repo, {"checkout", "--", "."});
@@ -286,8 +276,7 @@ TEST_CASE("patch mode rejects garbage or empty or non-applying diffs with a one-
   TempDir tmp;
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "a.go", "package a\n");
-  git(repo, {"add", "-A"});
-  git(repo, {"commit", "-qm", "base"});
+  commit_all(repo, "base");
   std::string before = repo_state(repo);
   const std::vector<std::string> inputs = {
       "this is not a diff\n\x01\x02\xff",
@@ -313,8 +302,7 @@ TEST_CASE("whole-tree mode reads every tracked file and a bare repository refuse
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "a/a.go", "package a\n");
   write_file(fs::path(repo) / "b/b.go", "package b\n");
-  git(repo, {"add", "-A"});
-  git(repo, {"commit", "-qm", "base"});
+  commit_all(repo, "base");
   ChangeSet all = load(repo, spec_of(DiffSpec::Kind::kAll));
   CHECK(all.whole_tree);
   CHECK(all.files.size() == 2);

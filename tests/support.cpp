@@ -148,6 +148,11 @@ std::string read_file(const fs::path& path) {
 
 std::string source_dir() { return PATCHGATE_SOURCE_DIR; }
 
+void commit_all(const std::string& repo, const std::string& message) {
+  git(repo, {"add", "-A"});
+  git(repo, {"commit", "-qm", message});
+}
+
 std::string init_repo(const TempDir& dir, const std::string& name) {
   std::string repo = (dir.path() / name).string();
   fs::create_directories(repo);

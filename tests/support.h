@@ -46,6 +46,9 @@ void write_file(const fs::path& path, const std::string& content);
 std::string read_file(const fs::path& path);
 std::string source_dir();
 
+// `git add -A` and `git commit -m message` in repo.
+void commit_all(const std::string& repo, const std::string& message);
+
 // A repository made for a test: `git init` plus an identity.
 std::string init_repo(const TempDir& dir, const std::string& name = "repo");
 
