@@ -95,6 +95,13 @@ class ScopedSink final : public FindingSink {
              const std::map<std::string, const std::string*>& sources, bool whole_tree, std::vector<Finding>& out)
       : rule_(rule), changed_(changed), sources_(sources), whole_tree_(whole_tree), out_(out) {}
 
+  void report_one_of(std::vector<Finding> views, const std::string& discriminator) override {
+    for (auto& view : views)
+      if (touches(view.location)) return report(std::move(view), discriminator);
+    for (auto& view : views)
+      if (in_scope(view)) return report(std::move(view), discriminator);
+  }
+
   void report(Finding finding, const std::string& discriminator) override {
     if (!in_scope(finding)) return;
     finding.rule = rule_.entry->info.id;

@@ -48,6 +48,9 @@ class FindingSink {
  public:
   virtual ~FindingSink() = default;
   virtual void report(Finding finding, const std::string& discriminator) = 0;
+  // One problem seen from several places (each side of a lock-order inversion): keeps the first
+  // view whose primary location is in the diff's scope, else the first whose related ones are.
+  virtual void report_one_of(std::vector<Finding> views, const std::string& discriminator) = 0;
 };
 
 // Everything a Go check may look at for one package; shared analyses are computed on first use.

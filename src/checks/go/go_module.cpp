@@ -3,13 +3,25 @@
 #include <vector>
 
 #include "checks/check.h"
+#include "checks/go/DeferLockCheck.h"
 #include "checks/go/DoubleLockCheck.h"
+#include "checks/go/LockAcrossBlockingCheck.h"
+#include "checks/go/LockOrderCheck.h"
+#include "checks/go/MissingUnlockCheck.h"
+#include "checks/go/RecursiveRLockCheck.h"
+#include "checks/go/UnlockNotHeldCheck.h"
 
 namespace patchgate::checks::go {
 
 std::vector<RuleEntry> go_rules() {
   return {
+      {DeferLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<DeferLockCheck>(o); }},
       {DoubleLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<DoubleLockCheck>(o); }},
+      {LockAcrossBlockingCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockAcrossBlockingCheck>(o); }},
+      {LockOrderCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockOrderCheck>(o); }},
+      {MissingUnlockCheck::info(), [](const RuleOptions& o) { return std::make_unique<MissingUnlockCheck>(o); }},
+      {RecursiveRLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<RecursiveRLockCheck>(o); }},
+      {UnlockNotHeldCheck::info(), [](const RuleOptions& o) { return std::make_unique<UnlockNotHeldCheck>(o); }},
   };
 }
 

@@ -57,14 +57,80 @@ bool is_terminating_call(std::string_view callee) {
   return false;
 }
 
+// Functions of other packages that may block for long: (import path, name) -> description.
+const char* slow_function(const std::string& package, std::string_view name) {
+  struct Entry {
+    const char* package;
+    const char* name;
+  };
+  static const Entry entries[] = {
+      {"time", "Sleep"},       {"net/http", "Get"},      {"net/http", "Post"},      {"net/http", "PostForm"},
+      {"net/http", "Head"},    {"net", "Dial"},          {"net", "DialTimeout"},    {"net", "LookupHost"},
+      {"net", "LookupIP"},     {"os", "ReadFile"},       {"os", "WriteFile"},       {"os", "ReadDir"},
+      {"io/ioutil", "ReadFile"}, {"io/ioutil", "WriteFile"},
+      // io.Copy / io.ReadFull are left out: their reader is as often memory as a network.
+  };
+  for (const auto& e : entries)
+    if (package == e.package && name == e.name) return e.name;
+  return nullptr;
+}
+
+// Methods of other packages' types that may block for long.
+bool slow_method(const TypeRef& type, std::string_view name) {
+  auto any = [&](std::initializer_list<const char*> names) {
+    for (const char* n : names)
+      if (name == n) return true;
+    return false;
+  };
+  if (type.package == "sync") return type.name == "WaitGroup" && name == "Wait";
+  if (type.package == "net/http") return type.name == "Client" && any({"Do", "Get", "Post", "PostForm", "Head"});
+  if (type.package == "database/sql")
+    return any({"Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext", "Begin", "BeginTx",
+                "Ping", "PingContext", "Prepare", "PrepareContext", "Commit", "Rollback", "Conn"});
+  if (type.package == "os/exec") return type.name == "Cmd" && any({"Run", "Output", "CombinedOutput", "Wait"});
+  if (type.package == "os") return type.name == "File" && any({"Read", "Write", "ReadAt", "WriteAt", "Sync", "WriteString", "ReadFrom"});
+  if (type.package == "net") return any({"Read", "Write", "Accept", "ReadFrom", "WriteTo"});
+  return false;
+}
+
+// Result types of other packages' constructors, so `exec.Command(...).Run()` is recognised.
+std::optional<TypeRef> constructor_result(const std::string& package, std::string_view name) {
+  if (package == "os/exec" && (name == "Command" || name == "CommandContext")) return TypeRef{"os/exec", "Cmd", true};
+  if (package == "os" && (name == "Open" || name == "Create" || name == "OpenFile")) return TypeRef{"os", "File", true};
+  if (package == "database/sql" && name == "Open") return TypeRef{"database/sql", "DB", true};
+  if (package == "net" && (name == "Dial" || name == "DialTimeout")) return TypeRef{"net", "Conn", false};
+  return std::nullopt;
+}
+
 struct Deferred {
   LockRef lock;
+  Site site;                 // the defer statement
+  bool conditional = false;  // found inside a deferred closure, which may guard it with a flag
+  std::string label;         // the lock as written
+  bool acquire = false;      // `RUnlock(); defer RLock()`: re-taken on the way out
+  bool shared = false;
+};
+
+struct Release {
+  std::string key;
+  Site site;  // the Unlock that released it on this path
 };
 
 struct State {
   std::vector<HeldLock> held;
   std::vector<Deferred> defers;
+  std::vector<Release> released;  // unlocked by this function on every path to here, not re-locked
   bool live = true;
+
+  const Release* find_release(const std::string& key) const {
+    for (const auto& r : released)
+      if (r.key == key) return &r;
+    return nullptr;
+  }
+  void forget_release(const std::string& key) {
+    released.erase(std::remove_if(released.begin(), released.end(), [&](const Release& r) { return r.key == key; }),
+                   released.end());
+  }
 
   const HeldLock* find(const std::string& key) const {
     for (const auto& h : held)
@@ -100,6 +166,10 @@ State join(const std::vector<State>& states) {
       }
     }
     out.held = std::move(kept);
+    std::vector<Release> released;
+    for (const auto& r : out.released)
+      if (s.find_release(r.key)) released.push_back(r);
+    out.released = std::move(released);
     for (const auto& d : s.defers) {
       bool present = std::any_of(out.defers.begin(), out.defers.end(),
                                  [&](const Deferred& e) { return e.lock.key() == d.lock.key(); });
@@ -112,7 +182,8 @@ State join(const std::vector<State>& states) {
 struct LoopContext {
   std::vector<State> breaks;
   std::vector<State> continues;
-  bool is_loop = true;  // switch and select take `break` but not `continue`
+  bool is_loop = true;     // switch and select take `break` but not `continue`
+  std::string header;      // the for clause or range clause, as written
 };
 
 class FunctionWalker {
@@ -124,24 +195,95 @@ class FunctionWalker {
   }
 
   FunctionSummary run() {
+    if (ts_node_is_null(fn_.body)) return std::move(summary_);  // declared here, implemented in assembly
     State state;
-    if (!ts_node_is_null(fn_.body)) walk_block(fn_.body, state, 0);
-    if (state.live) record_exit(state);
+    walk_block(fn_.body, state, 0);
+    if (state.live) record_exit(state, end_of_body());
     // held_at_exit: taken by this function and held on every normal return.
     if (!exits_.empty()) {
       std::vector<State> exit_states;
-      for (auto& held : exits_) {
+      for (auto& exit : exits_) {
         State s;
-        s.held = held;
+        s.held = exit.held;
         exit_states.push_back(std::move(s));
       }
       summary_.held_at_exit = join(exit_states).held;
     }
+    find_missing_unlocks();
     for (const auto& [key, ref] : released_unowned_) summary_.released.push_back(ref);
     return std::move(summary_);
   }
 
  private:
+  struct Exit {
+    std::vector<HeldLock> held;
+    std::set<std::string> released;  // unlocked by this function on the way to this exit
+    Site site;
+  };
+
+  // A return that leaves a lock held which another return of the function unlocks: the early
+  // `return err` between Lock and Unlock. A function that returns holding the lock on every
+  // path, or only on paths where it never unlocks it, means to (lockAll, lockIfNeeded).
+  // `return v, tx.closemuRUnlockRelease, nil` or `return func() { mu.Unlock() }`: the caller
+  // is handed the means to unlock.
+  bool returns_release(TSNode statement) const {
+    std::vector<TSNode> stack{statement};
+    while (!stack.empty()) {
+      TSNode node = stack.back();
+      stack.pop_back();
+      if (is(node, "func_literal")) return true;
+      if (is(node, "identifier") || is(node, "field_identifier")) {
+        std::string name;
+        for (char c : text(node)) name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        if (name.find("unlock") != std::string::npos || name.find("release") != std::string::npos) return true;
+      }
+      uint32_t count = ts_node_named_child_count(node);
+      for (uint32_t i = 0; i < count; ++i) stack.push_back(ts_node_named_child(node, i));
+    }
+    return false;
+  }
+
+  void find_missing_unlocks() {
+    for (const auto& exit : exits_) {
+      if (exit.site.text == "return-release") continue;
+      for (const auto& held : exit.held) {
+        if (!held.calls.empty() || held.site.function != fn_.display_name) continue;
+        for (const auto& other : exits_) {
+          if (!other.released.count(held.lock.key())) continue;
+          misuse(LockMisuse::Kind::kMissingUnlock, exit.site, held, {other.site});
+          break;
+        }
+      }
+    }
+  }
+
+  // The variable a lock is reached through.
+  std::string root_name(const LockRef& lock) const {
+    switch (lock.root) {
+      case LockRef::Root::kReceiver: return fn_.receiver_name;
+      case LockRef::Root::kParam:
+        return lock.param >= 0 && static_cast<size_t>(lock.param) < fn_.params.size() ? fn_.params[lock.param].name : "";
+      default: return lock.name;
+    }
+  }
+
+  // Inside a loop, is this the same lock on every iteration? Not when the loop header moves
+  // the variable it is reached through (`for ; p != nil; p = p.parent { p.mu.Lock() ... }`).
+  bool same_lock_every_iteration(const LockRef& lock) const {
+    bool in_loop = false;
+    std::string root = root_name(lock);
+    for (const auto& loop : loops_) {
+      if (!loop.is_loop) continue;
+      in_loop = true;
+      for (size_t pos = loop.header.find(root); !root.empty() && pos != std::string::npos;
+           pos = loop.header.find(root, pos + 1)) {
+        auto word = [&](size_t i) { return i < loop.header.size() && (std::isalnum(static_cast<unsigned char>(loop.header[i])) || loop.header[i] == '_'); };
+        if ((pos == 0 || !word(pos - 1)) && !word(pos + root.size())) return false;
+      }
+    }
+    return in_loop;
+  }
+
   // ---- naming and typing of expressions -------------------------------------------------
 
   std::string text(TSNode node) const { return std::string(file_.tree.text(node)); }
@@ -194,6 +336,15 @@ class FunctionWalker {
     if (is(expr, "composite_literal")) return package_.type_of_node(field(expr, "type"), file_);
     if (is(expr, "call_expression")) {
       TSNode function = unparen(field(expr, "function"));
+      if (is(function, "identifier") && text(function) == "make") {
+        TSNode args = field(expr, "arguments");
+        if (ts_node_named_child_count(args) > 0) return package_.type_of_node(ts_node_named_child(args, 0), file_);
+      }
+      if (is(function, "selector_expression")) {
+        TSNode operand = unparen(field(function, "operand"));
+        if (is(operand, "identifier") && is_import_alias(text(operand)))
+          return constructor_result(file_.imports.at(text(operand)), file_.tree.text(field(function, "field")));
+      }
       if (is(function, "identifier") && text(function) == "new") {
         TSNode args = field(expr, "arguments");
         if (ts_node_named_child_count(args) > 0) {
@@ -259,6 +410,8 @@ class FunctionWalker {
 
   // For `X.Lock()`-shaped calls: the lock they operate on, when X is (or embeds) a sync mutex.
   std::optional<LockRef> lock_target(TSNode operand) const {
+    TSNode bare = unparen(operand);
+    if (is(bare, "identifier") && is_import_alias(text(bare))) return std::nullopt;  // pkg.Lock(f)
     auto ref = lock_ref_of(operand);
     if (!ref) return std::nullopt;
     auto type = type_of(operand);
@@ -295,6 +448,42 @@ class FunctionWalker {
       if (lock_ends && !text_ends) return label + embedded;
     }
     return label;
+  }
+
+  // The package-wide name of the mutex a lock expression denotes: the field and the type that
+  // declares it ("Store.mu", "Registry.RWMutex"), or "var regMu"; "" for locals and parameters.
+  std::string lock_class_of(TSNode operand, const LockRef& lock) const {
+    if (lock.root == LockRef::Root::kGlobal && lock.path.empty()) return "var " + lock.name;
+    TSNode x = unparen(operand);
+    while (is(x, "unary_expression")) x = unparen(field(x, "operand"));
+    std::string label = lock_label(operand, lock);
+    std::string written = text(unparen(operand));
+    if (label != written) return qualified_class(x, label.substr(written.size() + 1));  // embedded: X.Lock()
+    if (is(x, "selector_expression")) {
+      std::string cls = qualified_class(field(x, "operand"), text(field(x, "field")));
+      if (cls.empty() && lock.root == LockRef::Root::kGlobal) return "var " + lock.name + lock.path;
+      return cls;
+    }
+    return "";
+  }
+
+  // "Owner.member" for the member of the value `owner` denotes. When that value is one of
+  // several same-typed fields of its parent (Conn.in and Conn.out are both halfConn), the
+  // parent's field qualifies it ("Conn.in.Mutex"), so the two are not taken for one lock.
+  std::string qualified_class(TSNode owner, const std::string& member) const {
+    auto type = type_of(owner);
+    if (!type || type->empty() || !type->package.empty()) return "";
+    owner = unparen(owner);
+    if (is(owner, "selector_expression")) {
+      auto parent = type_of(field(owner, "operand"));
+      const TypeDecl* decl = parent ? package_.resolve_decl(*parent) : nullptr;
+      if (decl && decl->is_struct) {
+        int same_typed = 0;
+        for (const auto& f : decl->fields) same_typed += f.type.name == type->name && f.type.package.empty() ? 1 : 0;
+        if (same_typed > 1) return decl->name + "." + text(field(owner, "field")) + "." + member;
+      }
+    }
+    return type->name + "." + member;
   }
 
   // A same-package function or method called by `call`, with the receiver binding for methods.
@@ -348,17 +537,129 @@ class FunctionWalker {
     analysis_.add_event({&fn_, acquisition, state.held});
     std::string key = acquisition.lock.key();
     if (!state.find(key) && !released_unowned_.count(key)) summary_.acquires.push_back(acquisition);
-    if (keep && !state.find(key)) state.held.push_back(std::move(acquisition));
+    if (keep && !state.find(key)) {
+      state.forget_release(key);
+      state.held.push_back(std::move(acquisition));
+    }
   }
 
-  void release(State& state, const LockRef& lock) {
-    if (!state.remove(lock.key())) released_unowned_.emplace(lock.key(), lock);
+  // Releases lock. `site` is the Unlock that does it when it is written in this function; then
+  // the path remembers it, so a second unlock can be recognised.
+  void release(State& state, const LockRef& lock, const Site* site = nullptr) {
+    std::string key = lock.key();
+    if (!state.remove(key)) {
+      released_unowned_.emplace(key, lock);
+      return;
+    }
+    state.forget_release(key);
+    if (site) state.released.push_back({key, *site});
   }
 
-  void record_exit(State& state) {
-    for (auto it = state.defers.rbegin(); it != state.defers.rend(); ++it) release(state, it->lock);
+  // An Unlock or RUnlock written in this function.
+  void release_explicit(State& state, const LockRef& lock, const Site& site, bool shared_op) {
+    std::string key = lock.key();
+    if (const HeldLock* held = state.find(key)) {
+      if (held->shared != shared_op) misuse(LockMisuse::Kind::kModeMismatch, site, *held, {});
+    } else if (const Release* earlier = state.find_release(key)) {
+      HeldLock unlocked;
+      unlocked.lock = lock;
+      unlocked.site = site;
+      misuse(LockMisuse::Kind::kDoubleUnlock, site, unlocked, {earlier->site});
+      return;
+    }
+    release(state, lock, &site);
+  }
+
+  void misuse(LockMisuse::Kind kind, const Site& site, const HeldLock& lock, std::vector<Site> other) {
+    LockMisuse m;
+    m.kind = kind;
+    m.function = &fn_;
+    m.site = site;
+    m.lock = lock;
+    m.other = std::move(other);
+    analysis_.add_misuse(std::move(m));
+  }
+
+  void blocking(State& state, BlockingOp op) {
+    if (!summary_.blocks) summary_.blocks = op;
+    if (!state.held.empty()) analysis_.add_block_event({&fn_, std::move(op), state.held});
+  }
+
+  void blocking_at(State& state, TSNode node, std::string what) {
+    BlockingOp op;
+    op.site = site_of(node, what);
+    op.what = std::move(what);
+    blocking(state, std::move(op));
+  }
+
+  bool is_context(TSNode arg) const {
+    arg = unparen(arg);
+    if (is(arg, "identifier") && text(arg) == "ctx") return true;
+    auto type = type_of(arg);
+    return type && type->is("context", "Context");
+  }
+
+  // A call into another package that may block: a known slow function or method, or one that
+  // is handed a ctx (which is how Go code says "this may wait").
+  void check_external_blocking(TSNode call, TSNode function, State& state) {
+    std::string callee = text(function);
+    if (is(function, "selector_expression")) {
+      TSNode operand = unparen(field(function, "operand"));
+      std::string name = text(field(function, "field"));
+      if (is(operand, "identifier") && is_import_alias(text(operand))) {
+        const std::string& path = file_.imports.at(text(operand));
+        if (path == "context") return;
+        if (slow_function(path, name)) return blocking_at(state, call, callee);
+      } else if (auto type = type_of(operand); type && !type->package.empty()) {
+        if (type->package == "context") return;
+        if (slow_method(*type, name)) return blocking_at(state, call, callee);
+      }
+    }
+    TSNode args = field(call, "arguments");
+    uint32_t count = ts_node_named_child_count(args);
+    for (uint32_t i = 0; i < count; ++i)
+      if (is_context(ts_node_named_child(args, i))) return blocking_at(state, call, callee + " (passed a ctx)");
+  }
+
+  // A return (or the end of the body) at `where`: deferred unlocks run, LIFO.
+  void record_exit(State& state, const Site& where) {
+    for (auto it = state.defers.rbegin(); it != state.defers.rend(); ++it) {
+      std::string key = it->lock.key();
+      if (it->acquire) {
+        HeldLock retaken;
+        retaken.lock = it->lock;
+        retaken.shared = it->shared;
+        retaken.site = it->site;
+        retaken.site.text = it->label;
+        state.forget_release(key);
+        if (!state.find(key)) state.held.push_back(std::move(retaken));
+        continue;
+      }
+      const Release* earlier = state.find(key) ? nullptr : state.find_release(key);
+      if (earlier && !it->conditional) {
+        HeldLock unlocked;
+        unlocked.lock = it->lock;
+        unlocked.site = earlier->site;
+        unlocked.site.text = it->label;
+        misuse(LockMisuse::Kind::kDoubleUnlock, earlier->site, unlocked, {it->site});
+        continue;
+      }
+      if (const HeldLock* held = state.find(key); held && !it->conditional && !it->label.empty() &&
+                                                 held->shared != it->shared)
+        misuse(LockMisuse::Kind::kModeMismatch, it->site, *held, {});
+      release(state, it->lock, &it->site);
+    }
     state.defers.clear();
-    exits_.push_back(state.held);
+    std::set<std::string> released;
+    for (const auto& r : state.released) released.insert(r.key);
+    exits_.push_back({state.held, std::move(released), where});
+  }
+
+  Site end_of_body() const {
+    Site site = site_of(fn_.body, "end of " + fn_.display_name);
+    site.line = site.end_line;
+    site.column = site.end_column > 1 ? site.end_column - 1 : 1;
+    return site;
   }
 
   void apply_call(State& state, TSNode call, const Function* callee, const std::optional<LockRef>& receiver) {
@@ -373,6 +674,11 @@ class FunctionWalker {
       mapped.lock = *lock;
       mapped.calls.insert(mapped.calls.begin(), call_site);
       acquire(state, std::move(mapped), false);
+    }
+    if (summary.blocks) {
+      BlockingOp op = *summary.blocks;
+      op.calls.insert(op.calls.begin(), call_site);
+      blocking(state, std::move(op));
     }
     for (const auto& r : summary.released)
       if (auto lock = bind(r, call, receiver)) release(state, *lock);
@@ -409,9 +715,10 @@ class FunctionWalker {
             a.lock = *lock;
             a.shared = op == LockOp::kRLock;
             a.site = site_of(call, lock_label(operand, *lock));
+            a.lock_class = lock_class_of(operand, *lock);
             acquire(state, std::move(a), true);
           } else {
-            release(state, *lock);
+            release_explicit(state, *lock, site_of(call, lock_label(operand, *lock)), op == LockOp::kRUnlock);
           }
           return;
         }
@@ -422,7 +729,11 @@ class FunctionWalker {
       apply_call(state, call, callee, receiver);
       return;
     }
-    if (is_terminating_call(file_.tree.text(function))) state.live = false;
+    if (is_terminating_call(file_.tree.text(function))) {
+      state.live = false;
+      return;
+    }
+    check_external_blocking(call, function, state);
   }
 
   // Calls inside an expression, innermost first (arguments are evaluated before the call).
@@ -442,6 +753,8 @@ class FunctionWalker {
         continue;
       }
       if (is(item.node, "func_literal")) continue;  // runs later (or inline, via on_call)
+      if (!in_select_case_ && is(item.node, "unary_expression") && file_.tree.text(field(item.node, "operator")) == "<-")
+        blocking_at(state, item.node, "channel receive");
       if (is(item.node, "call_expression")) stack.push_back({item.node, true});
       uint32_t count = ts_node_named_child_count(item.node);
       for (uint32_t i = count; i-- > 0;) stack.push_back({ts_node_named_child(item.node, i), false});
@@ -458,11 +771,11 @@ class FunctionWalker {
     state.defers.clear();
     State inner = state;
     walk_block(field(literal, "body"), inner, nesting + 1);
-    if (inner.live) record_exit(inner);
+    if (inner.live) record_exit(inner, site_of(literal, "end of closure"));
     std::vector<State> outcomes;
-    for (auto& held : exits_) {
+    for (auto& exit : exits_) {
       State s;
-      s.held = held;
+      s.held = exit.held;
       outcomes.push_back(std::move(s));
     }
     State joined = join(outcomes);
@@ -527,14 +840,42 @@ class FunctionWalker {
     TSNode call = unparen(ts_node_named_child(statement, 0));
     if (!is(call, "call_expression")) return;
     TSNode function = unparen(field(call, "function"));
+    Site here = site_of(statement, "defer");
     if (is(function, "selector_expression")) {
       LockOp op = lock_op_named(file_.tree.text(field(function, "field")));
-      if (op == LockOp::kUnlock || op == LockOp::kRUnlock) {
-        if (auto lock = lock_target(field(function, "operand"))) state.defers.push_back({*lock});
+      auto lock = op == LockOp::kNone ? std::nullopt : lock_target(field(function, "operand"));
+      std::string label = lock ? lock_label(field(function, "operand"), *lock) : std::string();
+      if (lock && (op == LockOp::kUnlock || op == LockOp::kRUnlock)) {
+        Deferred unlock{*lock, here, false, label};
+        unlock.shared = op == LockOp::kRUnlock;
+        state.defers.push_back(std::move(unlock));
+        if (same_lock_every_iteration(*lock)) {
+          HeldLock deferred;
+          deferred.lock = *lock;
+          deferred.site = site_of(call, lock_label(field(function, "operand"), *lock));
+          misuse(LockMisuse::Kind::kDeferInLoop, here, deferred, {});
+        }
+        return;
+      }
+      if (lock && (op == LockOp::kLock || op == LockOp::kRLock)) {
+        // Held here, it was meant to be an Unlock; released earlier, it re-takes the lock the
+        // caller expects to hold on return (`mu.RUnlock(); defer mu.RLock()`).
+        if (state.find(lock->key())) {
+          HeldLock deferred;
+          deferred.lock = *lock;
+          deferred.shared = op == LockOp::kRLock;
+          deferred.site = site_of(call, label);
+          misuse(LockMisuse::Kind::kDeferLock, here, deferred, {});
+        }
+        Deferred retake{*lock, here, false, label};
+        retake.acquire = true;
+        retake.shared = op == LockOp::kRLock;
+        state.defers.push_back(std::move(retake));
         return;
       }
     }
-    for (const auto& lock : unlocks_of(call)) state.defers.push_back({lock});
+    bool closure = is(function, "func_literal");
+    for (const auto& lock : unlocks_of(call)) state.defers.push_back({lock, here, closure, ""});
   }
 
   // The locks a call releases: a closure's Unlock/RUnlock calls (not those of closures nested
@@ -587,14 +928,18 @@ class FunctionWalker {
   void walk_clauses(TSNode statement, State& state, int nesting, bool is_select) {
     std::vector<State> outcomes;
     bool has_default = false;
-    loops_.push_back(LoopContext{{}, {}, false});
+    loops_.push_back(LoopContext{{}, {}, false, ""});
     for (TSNode clause : lang::named_children(statement)) {
       if (!is(clause, "expression_case") && !is(clause, "type_case") && !is(clause, "default_case") &&
           !is(clause, "communication_case"))
         continue;
       if (is(clause, "default_case")) has_default = true;
       State branch = state;
-      if (is(clause, "communication_case")) walk_expression(field(clause, "communication"), branch, nesting);
+      if (is(clause, "communication_case")) {
+        in_select_case_ = true;
+        walk_expression(field(clause, "communication"), branch, nesting);
+        in_select_case_ = false;
+      }
       for (TSNode s : clause_statements(clause)) {
         if (!branch.live) break;
         walk_statement(s, branch, nesting + 1);
@@ -640,14 +985,20 @@ class FunctionWalker {
           }
         } else if (is(child, "range_clause")) {
           infinite = false;
-          walk_expression(field(child, "right"), state, nesting);
+          TSNode right = field(child, "right");
+          walk_expression(right, state, nesting);
+          if (auto type = type_of(right); type && type->name == "chan" && type->package.empty())
+            blocking_at(state, right, "range over a channel");
         } else if (!is(child, "block") && !is(child, "comment")) {
           infinite = false;  // `for cond {}`
           walk_expression(child, state, nesting);
         }
       }
       if (!state.live) return;
-      loops_.push_back(LoopContext{});
+      LoopContext loop;
+      for (TSNode child : lang::named_children(statement))
+        if (!is(child, "block")) loop.header += text(child) + "\n";
+      loops_.push_back(std::move(loop));
       State body = state;
       walk_block(field(statement, "body"), body, nesting);
       LoopContext context = std::move(loops_.back());
@@ -664,10 +1015,17 @@ class FunctionWalker {
       walk_expression(field(statement, "value"), state, nesting);
       if (state.live) walk_clauses(statement, state, nesting, false);
     } else if (is(statement, "select_statement")) {
+      bool has_default = false;
+      for (TSNode clause : lang::named_children(statement)) has_default |= is(clause, "default_case");
+      if (!has_default) blocking_at(state, statement, "select without default");
       walk_clauses(statement, state, nesting, true);
     } else if (is(statement, "return_statement")) {
       for (TSNode child : lang::named_children(statement)) walk_expression(child, state, nesting);
-      if (state.live) record_exit(state);
+      if (state.live) {
+        Site where = site_of(statement, "return");
+        where.text = returns_release(statement) ? "return-release" : "return";
+        record_exit(state, where);
+      }
       state.live = false;
     } else if (is(statement, "break_statement") || is(statement, "continue_statement")) {
       bool is_break = is(statement, "break_statement");
@@ -691,6 +1049,7 @@ class FunctionWalker {
     } else {
       note_locals(statement);
       walk_expression(statement, state, nesting);
+      if (state.live && !in_select_case_ && is(statement, "send_statement")) blocking_at(state, statement, "channel send");
     }
   }
 
@@ -710,8 +1069,9 @@ class FunctionWalker {
   std::map<std::string, int> params_;
   std::map<std::string, TypeRef> locals_;
   std::map<std::string, LockRef> released_unowned_;
-  std::vector<std::vector<HeldLock>> exits_;
+  std::vector<Exit> exits_;
   std::vector<LoopContext> loops_;
+  bool in_select_case_ = false;  // a select's communications block only as the select itself
   FunctionSummary summary_;
 };
 
@@ -739,6 +1099,18 @@ LockAnalysis::LockAnalysis(const Package& package, LockAnalysisOptions options)
     for (auto& event : it->second) events_.push_back(std::move(event));
   }
   events_by_function_.clear();
+  for (const auto& fn : package_.functions()) {
+    auto it = blocks_by_function_.find(&fn);
+    if (it == blocks_by_function_.end()) continue;
+    for (auto& event : it->second) block_events_.push_back(std::move(event));
+  }
+  blocks_by_function_.clear();
+  for (const auto& fn : package_.functions()) {
+    auto it = misuses_by_function_.find(&fn);
+    if (it == misuses_by_function_.end()) continue;
+    for (auto& misuse : it->second) misuses_.push_back(std::move(misuse));
+  }
+  misuses_by_function_.clear();
 }
 
 const FunctionSummary& LockAnalysis::summary_of(const Function* fn, int depth) {
@@ -750,6 +1122,8 @@ const FunctionSummary& LockAnalysis::summary_of(const Function* fn, int depth) {
     summary = FunctionWalker(*this, *fn, depth).run();
   } catch (const BudgetExceeded&) {
     events_by_function_.erase(fn);
+    blocks_by_function_.erase(fn);
+    misuses_by_function_.erase(fn);
     summary = FunctionSummary();
     summary.partial = true;
     partial_.push_back(fn);

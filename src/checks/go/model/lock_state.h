@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@ struct Site {
 
 struct Acquisition {
   LockRef lock;              // in the namespace of the function being walked
+  std::string lock_class;    // package-wide name of the mutex field ("Store.mu", "var regMu"), "" for locals
   bool shared = false;       // RLock
   Site site;                 // the Lock/RLock call itself (possibly inside a callee)
   std::vector<Site> calls;   // call sites from the walked function down to the acquiring one
@@ -48,11 +50,44 @@ struct AcquireEvent {
   std::vector<HeldLock> held;
 };
 
+// An operation that may block the goroutine indefinitely or for long (channel operations,
+// select without default, WaitGroup.Wait, sleeps, network/disk/database/exec calls, calls
+// that pass a ctx, same-package calls whose summary may block).
+struct BlockingOp {
+  Site site;                // the operation itself (possibly inside a callee)
+  std::string what;         // "time.Sleep", "channel receive", "http.Get", ...
+  std::vector<Site> calls;  // call sites from the walked function down to the operation
+};
+
+// One blocking operation seen while walking a function, with the locks held on every path to it.
+struct BlockEvent {
+  const Function* function = nullptr;
+  BlockingOp op;
+  std::vector<HeldLock> held;
+};
+
+// A misuse of lock operations found on one path of one function.
+struct LockMisuse {
+  enum class Kind {
+    kDoubleUnlock,      // Unlock of a lock this path already unlocked
+    kModeMismatch,      // Lock released with RUnlock, or RLock with Unlock
+    kDeferLock,         // defer mu.Lock()
+    kDeferInLoop,       // defer mu.Unlock() in a loop body: runs at return, not per iteration
+    kMissingUnlock,     // a return leaves held a lock that the function's other returns release
+  };
+  Kind kind;
+  const Function* function = nullptr;
+  Site site;             // the operation, or the return statement
+  HeldLock lock;         // the lock concerned (for kMissingUnlock and kModeMismatch: where it was taken)
+  std::vector<Site> other;  // e.g. the earlier unlock, the return that does release
+};
+
 // What calling a function does to its caller's lock state.
 struct FunctionSummary {
   std::vector<Acquisition> acquires;  // locks taken that the function had not taken or released itself
   std::vector<HeldLock> held_at_exit; // taken and still held on every normal return
   std::vector<LockRef> released;      // released without being taken first (the caller's locks)
+  std::optional<BlockingOp> blocks;   // the first operation by which a call may block
   bool partial = false;
 };
 
@@ -71,6 +106,9 @@ class LockAnalysis {
   LockAnalysis(const Package& package, LockAnalysisOptions options);
 
   const std::vector<AcquireEvent>& events() const { return events_; }
+  // Blocking operations reached while at least one lock was held.
+  const std::vector<BlockEvent>& block_events() const { return block_events_; }
+  const std::vector<LockMisuse>& misuses() const { return misuses_; }
   // Functions whose walk hit a budget and were analysed only in part.
   const std::vector<const Function*>& partial() const { return partial_; }
 
@@ -79,6 +117,8 @@ class LockAnalysis {
   const Package& package() const { return package_; }
   const LockAnalysisOptions& options() const { return options_; }
   void add_event(AcquireEvent event) { events_by_function_[event.function].push_back(std::move(event)); }
+  void add_block_event(BlockEvent event) { blocks_by_function_[event.function].push_back(std::move(event)); }
+  void add_misuse(LockMisuse misuse) { misuses_by_function_[misuse.function].push_back(std::move(misuse)); }
 
  private:
   const Package& package_;
@@ -86,7 +126,11 @@ class LockAnalysis {
   std::map<const Function*, FunctionSummary> summaries_;
   std::set<const Function*> in_progress_;
   std::map<const Function*, std::vector<AcquireEvent>> events_by_function_;
+  std::map<const Function*, std::vector<BlockEvent>> blocks_by_function_;
   std::vector<AcquireEvent> events_;  // flattened in package function order once all walks are done
+  std::vector<BlockEvent> block_events_;
+  std::map<const Function*, std::vector<LockMisuse>> misuses_by_function_;
+  std::vector<LockMisuse> misuses_;
   std::vector<const Function*> partial_;
 };
 

@@ -103,6 +103,10 @@ TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
       out.name = register_struct(node, file, "");
       return out;
     }
+    if (is(node, "channel_type")) {
+      out.name = "chan";  // the builtin kind; no declaration in the package carries this name
+      return out;
+    }
     break;  // slices, maps, channels, funcs, interfaces: not needed for lock analysis
   }
   return out;

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "checks/check.h"
+
+namespace patchgate::checks::go {
+
+// go-defer-lock: `defer mu.Lock()` where Unlock was meant, and `defer mu.Unlock()` in a loop body.
+class DeferLockCheck final : public GoCheck {
+ public:
+  static RuleInfo info();
+  explicit DeferLockCheck(const RuleOptions& options);
+  void check_package(GoPackageContext& context, FindingSink& sink) override;
+
+ private:
+  LockAnalysisOptions analysis_options_;
+};
+
+}  // namespace patchgate::checks::go

@@ -1,0 +1,36 @@
+#include "checks/go/MissingUnlockCheck.h"
+
+#include "checks/go/lock_findings.h"
+
+namespace patchgate::checks::go {
+
+RuleInfo MissingUnlockCheck::info() {
+  RuleInfo info;
+  info.id = "go-missing-unlock";
+  info.language = "go";
+  info.severity = Severity::kError;
+  info.category = "lock-state";
+  info.checklist = 3;
+  return info;
+}
+
+MissingUnlockCheck::MissingUnlockCheck(const RuleOptions&) {}
+
+void MissingUnlockCheck::check_package(GoPackageContext& context, FindingSink& sink) {
+  for (const auto& m : context.locks(analysis_options_).misuses()) {
+    if (m.kind != LockMisuse::Kind::kMissingUnlock) continue;
+    const std::string& lock = m.lock.site.text;
+    Finding finding;
+    finding.location = location_of(m.site);
+    finding.enclosing_function = m.function->display_name;
+    finding.message = "this path returns with " + lock + " still " + lock_verb(m.lock.shared) + " (taken at line " +
+                      std::to_string(m.lock.site.line) + "), while the function's other returns unlock it: the next " +
+                      (m.lock.shared ? "Lock" : "Lock or RLock") + " blocks forever";
+    finding.fix = "unlock before this return, or use defer right after taking the lock";
+    finding.related.push_back({location_of(m.lock.site), lock_verb(m.lock.shared) + " here"});
+    finding.related.push_back({location_of(m.other.front()), "this return unlocks it"});
+    sink.report(std::move(finding), m.lock.lock.key());
+  }
+}
+
+}  // namespace patchgate::checks::go

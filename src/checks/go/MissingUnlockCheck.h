@@ -1,0 +1,18 @@
+#pragma once
+
+#include "checks/check.h"
+
+namespace patchgate::checks::go {
+
+// go-missing-unlock: a return leaves held a lock that the function's other returns unlock.
+class MissingUnlockCheck final : public GoCheck {
+ public:
+  static RuleInfo info();
+  explicit MissingUnlockCheck(const RuleOptions& options);
+  void check_package(GoPackageContext& context, FindingSink& sink) override;
+
+ private:
+  LockAnalysisOptions analysis_options_;
+};
+
+}  // namespace patchgate::checks::go

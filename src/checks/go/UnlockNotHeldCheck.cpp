@@ -1,0 +1,52 @@
+#include "checks/go/UnlockNotHeldCheck.h"
+
+#include "checks/go/lock_findings.h"
+
+namespace patchgate::checks::go {
+
+RuleInfo UnlockNotHeldCheck::info() {
+  RuleInfo info;
+  info.id = "go-unlock-not-held";
+  info.language = "go";
+  info.severity = Severity::kError;
+  info.category = "lock-state";
+  info.checklist = 3;
+  return info;
+}
+
+UnlockNotHeldCheck::UnlockNotHeldCheck(const RuleOptions&) {}
+
+void UnlockNotHeldCheck::check_package(GoPackageContext& context, FindingSink& sink) {
+  for (const auto& m : context.locks(analysis_options_).misuses()) {
+    const std::string& lock = m.lock.site.text;
+    Finding finding;
+    finding.enclosing_function = m.function->display_name;
+    if (m.kind == LockMisuse::Kind::kDoubleUnlock) {
+      finding.location = location_of(m.site);
+      const Site& second = m.other.front();
+      bool deferred = second.text == "defer";
+      finding.message = deferred ? lock + " is unlocked here and again by the deferred unlock at line " +
+                                       std::to_string(second.line) +
+                                       " when the function returns: unlocking an unlocked mutex is a fatal error"
+                                 : lock + " is unlocked again, already unlocked at line " + std::to_string(second.line) +
+                                       " on this path: unlocking an unlocked mutex is a fatal error";
+      finding.fix = deferred ? "drop the explicit unlock (the defer does it), or drop the defer and unlock on every path"
+                             : "remove one of the unlocks";
+      finding.related.push_back({location_of(second), deferred ? "the deferred unlock" : "first unlocked here"});
+    } else if (m.kind == LockMisuse::Kind::kModeMismatch) {
+      finding.location = location_of(m.site);
+      bool read_held = m.lock.shared;
+      finding.message = read_held ? lock + " is read-locked but released with Unlock: use RUnlock (Unlock of a read "
+                                           "lock is a fatal error)"
+                                  : lock + " is locked but released with RUnlock: use Unlock (RUnlock without a read "
+                                           "lock is a fatal error)";
+      finding.fix = read_held ? "pair RLock with RUnlock" : "pair Lock with Unlock";
+      finding.related.push_back({location_of(m.lock.site), std::string(read_held ? "read-locked" : "locked") + " here"});
+    } else {
+      continue;
+    }
+    sink.report(std::move(finding), m.function->display_name + "|" + m.lock.lock.key());
+  }
+}
+
+}  // namespace patchgate::checks::go

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "checks/go/model/lock_state.h"
+#include "core/finding.h"
+
+namespace patchgate::checks::go {
+
+// Helpers the lock-state rules share to turn walker sites into findings.
+Location location_of(const Site& site);
+// "Caller -> helper -> inner" for a call path starting at caller.
+std::string call_chain(const std::string& caller, const std::vector<Site>& calls);
+// One related location per call on the path: "A calls B here with m.mu held".
+void add_call_related(Finding& finding, const std::vector<Site>& calls, const std::string& why);
+// Where a held lock was taken: the Lock itself, or the call that took it and the Lock inside.
+void add_held_related(Finding& finding, const HeldLock& held, const std::string& verb);
+std::string lock_verb(bool shared);  // "locked" / "read-locked"
+
+// Calls visit once per (inner acquisition site, walked function) where the acquisition takes a
+// lock already held on every path to it and `wanted(held, inner)` agrees.
+void for_each_reacquisition(const LockAnalysis& locks,
+                            const std::function<bool(const HeldLock& held, const Acquisition& inner)>& wanted,
+                            const std::function<void(const AcquireEvent& event, const HeldLock& held)>& visit);
+
+}  // namespace patchgate::checks::go
