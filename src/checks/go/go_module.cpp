@@ -6,6 +6,7 @@
 #include "checks/go/DeferLockCheck.h"
 #include "checks/go/DoubleLockCheck.h"
 #include "checks/go/LockAcrossBlockingCheck.h"
+#include "checks/go/LockCopyCheck.h"
 #include "checks/go/LockOrderCheck.h"
 #include "checks/go/MissingUnlockCheck.h"
 #include "checks/go/RecursiveRLockCheck.h"
@@ -18,6 +19,7 @@ std::vector<RuleEntry> go_rules() {
       {DeferLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<DeferLockCheck>(o); }},
       {DoubleLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<DoubleLockCheck>(o); }},
       {LockAcrossBlockingCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockAcrossBlockingCheck>(o); }},
+      {LockCopyCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockCopyCheck>(o); }},
       {LockOrderCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockOrderCheck>(o); }},
       {MissingUnlockCheck::info(), [](const RuleOptions& o) { return std::make_unique<MissingUnlockCheck>(o); }},
       {RecursiveRLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<RecursiveRLockCheck>(o); }},

@@ -103,7 +103,6 @@ func groupEnabled(name string) bool {
 // (f) Through a field of known type: Serve read-locks g.routes.mu, Routes.Len read-locks the same lock.
 type Gateway struct {
 	routes *Routes
-	hits   map[string]int
 }
 
 func (g *Gateway) Serve(path string) (string, int) {

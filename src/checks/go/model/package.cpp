@@ -124,6 +124,9 @@ std::string Package::register_struct(TSNode struct_type, const SourceFile& file,
       TypeRef type = type_of_node(field(field_decl, "type"), file);
       auto names = children_by_field(field_decl, "name");
       if (names.empty()) {
+        // An embedded `*T` keeps its star outside the `type` field in this grammar.
+        for (uint32_t i = 0; i < ts_node_child_count(field_decl); ++i)
+          if (std::string_view(ts_node_type(ts_node_child(field_decl, i))) == "*") type.pointer = true;
         decl.fields.push_back({type.name, type, true});
       } else {
         for (TSNode n : names) decl.fields.push_back({std::string(file.tree.text(n)), type, false});

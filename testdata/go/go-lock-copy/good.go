@@ -1,0 +1,49 @@
+package fixtures
+
+import "sync"
+
+type Counter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *Counter) Inc() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+}
+
+// Reads under the lock and returns the plain value.
+func (c *Counter) Value() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// Embedding a pointer shares the one Counter; value receivers copy only the pointer.
+type view struct {
+	*Counter
+}
+
+func (v view) Double() int { return 2 * v.Value() }
+
+// A pointer to a mutex inside a value type is shared by every copy.
+type handle struct {
+	mu   *sync.Mutex
+	name string
+}
+
+func (h handle) Touch() {
+	h.mu.Lock()
+	h.mu.Unlock()
+}
+
+// Types without locks may be copied freely.
+type point struct{ x, y int }
+
+func (p point) Add(q point) point { return point{p.x + q.x, p.y + q.y} }
+
+func total(c *Counter, wg *sync.WaitGroup) int {
+	defer wg.Done()
+	return c.Value()
+}
