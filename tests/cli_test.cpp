@@ -132,8 +132,18 @@ TEST_CASE("rules and explain and init commands", "[cli]") {
   CHECK(rules.code == 0);
   CHECK(rules.out.find("go-double-lock") != std::string::npos);
   auto rules_json = nlohmann::json::parse(run_patchgate({"rules", "--json"}, repo).out);
-  CHECK(rules_json[0]["id"] == "go-double-lock");
-  CHECK(rules_json[0]["checklist"] == 3);
+  REQUIRE(rules_json.size() >= 9);
+  bool found = false;
+  for (size_t i = 0; i < rules_json.size(); ++i) {
+    if (i > 0) CHECK(rules_json[i - 1]["id"].get<std::string>() < rules_json[i]["id"].get<std::string>());
+    CHECK_FALSE(rules_json[i]["summary"].get<std::string>().empty());
+    if (rules_json[i]["id"] == "go-double-lock") {
+      found = true;
+      CHECK(rules_json[i]["checklist"] == 3);
+      CHECK(rules_json[i]["severity"] == "error");
+    }
+  }
+  CHECK(found);
 
   auto explain = run_patchgate({"explain", "go-double-lock"}, repo);
   CHECK(explain.code == 0);
