@@ -119,10 +119,12 @@ class ScopedSink final : public FindingSink {
     auto it = changed_.find(location.file);
     if (it == changed_.end()) return false;
     if (whole_tree_) return true;
-    return it->second->added_lines.touches(location.line, std::max(location.line, location.end_line));
+    return it->second->touched_lines.touches(location.line, std::max(location.line, location.end_line));
   }
   bool in_scope(const Finding& finding) const {
     if (touches(finding.location)) return true;
+    if (std::any_of(finding.scope.begin(), finding.scope.end(), [&](const Location& l) { return touches(l); }))
+      return true;
     return std::any_of(finding.related.begin(), finding.related.end(),
                        [&](const RelatedLocation& r) { return touches(r.location); });
   }
@@ -161,8 +163,8 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
       if (file.skip_reason != "deleted") report.skipped.push_back({file.path, file.skip_reason});
     } else if (!go) {
       if (!change.whole_tree) report.skipped.push_back({file.path, "unsupported language"});
-    } else if (!change.whole_tree && file.added_lines.empty()) {
-      record.analysed = false;  // only removals or a pure rename: nothing new to report on
+    } else if (!change.whole_tree && file.touched_lines.empty()) {
+      record.analysed = false;  // a pure rename: nothing new to report on
     } else {
       changed_go[file.path] = &file;
       package_dirs.insert(git::parent_dir(file.path));

@@ -36,6 +36,10 @@ struct Finding {
   std::string enclosing_function; // used by the fingerprint
   std::string fingerprint;        // filled in by compute_fingerprint
   std::string snippet;            // the primary line's text, for reporters
+  // Code whose change makes this finding the change's business besides its locations: for a
+  // lock held across a call, the lines from the Lock to the call (moving an Unlock out of
+  // them counts). Not reported.
+  std::vector<Location> scope;
   std::string source = "static";  // static | race | stress | model
   bool ai_authored = false;
 };

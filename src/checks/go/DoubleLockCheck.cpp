@@ -57,6 +57,7 @@ void DoubleLockCheck::check_package(GoPackageContext& context, FindingSink& sink
           finding.fix = "make " + inner.site.function + " expect the lock held (drop its Lock/Unlock and document `REQUIRES: " +
                         lock + " held`), or call it only after unlocking";
         }
+        add_scope(finding, taken_at(held), inner.calls.empty() ? inner.site : inner.calls.front());
         add_held_related(finding, held, "first " + lock_verb(held.shared));
         add_call_related(finding, inner.calls, "with the lock held");
         sink.report(std::move(finding), caller + "|" + inner.lock.key());

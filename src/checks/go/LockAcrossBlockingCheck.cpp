@@ -45,6 +45,7 @@ void LockAcrossBlockingCheck::check_package(GoPackageContext& context, FindingSi
                           " waits as long as this does";
         finding.fix = "unlock before the blocking operation, or move it outside the critical section";
       }
+      add_scope(finding, taken_at(held), here);
       add_held_related(finding, held, lock_verb(held.shared));
       add_call_related(finding, op.calls, "with " + lock + " held");
       if (!op.calls.empty()) finding.related.push_back({location_of(op.site), "may block here: " + op.what});

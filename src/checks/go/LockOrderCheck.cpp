@@ -43,6 +43,8 @@ Finding view_of(const OrderSite& here, const OrderSite& there) {
                     "); two goroutines taking them in opposite orders deadlock, each holding the lock the other waits for";
   finding.fix = "choose one order for " + first + " and " + second +
                 " and take them in that order everywhere, or release one before taking the other";
+  add_scope(finding, taken_at(*here.held), taken.calls.empty() ? taken.site : taken.calls.front());
+  add_scope(finding, taken_at(*there.held), there.event->acquisition.calls.empty() ? other : there.event->acquisition.calls.front());
   add_held_related(finding, *here.held, first + " " + lock_verb(here.held->shared));
   add_call_related(finding, taken.calls, "with " + first + " held");
   finding.related.push_back({location_of(other), second + " is held here and " + first + " taken, in the opposite order"});

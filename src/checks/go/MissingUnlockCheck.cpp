@@ -27,6 +27,7 @@ void MissingUnlockCheck::check_package(GoPackageContext& context, FindingSink& s
                       std::to_string(m.lock.site.line) + "), while the function's other returns unlock it: the next " +
                       (m.lock.shared ? "Lock" : "Lock or RLock") + " blocks forever";
     finding.fix = "unlock before this return, or use defer right after taking the lock";
+    add_scope(finding, m.lock.site, m.site);
     finding.related.push_back({location_of(m.lock.site), lock_verb(m.lock.shared) + " here"});
     finding.related.push_back({location_of(m.other.front()), "this return unlocks it"});
     sink.report(std::move(finding), m.lock.lock.key());

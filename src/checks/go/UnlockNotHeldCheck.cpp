@@ -32,6 +32,7 @@ void UnlockNotHeldCheck::check_package(GoPackageContext& context, FindingSink& s
                                        " on this path: unlocking an unlocked mutex is a fatal error";
       finding.fix = deferred ? "drop the explicit unlock (the defer does it), or drop the defer and unlock on every path"
                              : "remove one of the unlocks";
+      add_scope(finding, second, m.site);
       finding.related.push_back({location_of(second), deferred ? "the deferred unlock" : "first unlocked here"});
     } else if (m.kind == LockMisuse::Kind::kModeMismatch) {
       finding.location = location_of(m.site);

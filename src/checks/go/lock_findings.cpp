@@ -1,5 +1,6 @@
 #include "checks/go/lock_findings.h"
 
+#include <algorithm>
 #include <set>
 #include <tuple>
 
@@ -30,6 +31,18 @@ void add_held_related(Finding& finding, const HeldLock& held, const std::string&
 }
 
 std::string lock_verb(bool shared) { return shared ? "read-locked" : "locked"; }
+
+void add_scope(Finding& finding, const Site& from, const Site& to) {
+  if (from.file != to.file) return;
+  Location region;
+  region.file = from.file;
+  region.line = std::min(from.line, to.line);
+  region.end_line = std::max(from.line, to.line);
+  region.column = 1;
+  finding.scope.push_back(region);
+}
+
+const Site& taken_at(const HeldLock& held) { return held.calls.empty() ? held.site : held.calls.front(); }
 
 void for_each_reacquisition(const LockAnalysis& locks,
                             const std::function<bool(const HeldLock& held, const Acquisition& inner)>& wanted,

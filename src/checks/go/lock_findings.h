@@ -17,7 +17,11 @@ std::string call_chain(const std::string& caller, const std::vector<Site>& calls
 void add_call_related(Finding& finding, const std::vector<Site>& calls, const std::string& why);
 // Where a held lock was taken: the Lock itself, or the call that took it and the Lock inside.
 void add_held_related(Finding& finding, const HeldLock& held, const std::string& verb);
-std::string lock_verb(bool shared);  // "locked" / "read-locked"
+std::string lock_verb(bool shared);
+// Adds the lines from `from` to `to` (same file) to the finding's scope.
+void add_scope(Finding& finding, const Site& from, const Site& to);
+// Where a held lock was taken in the walked function: the Lock, or the call that took it.
+const Site& taken_at(const HeldLock& held);  // "locked" / "read-locked"
 
 // Calls visit once per (inner acquisition site, walked function) where the acquisition takes a
 // lock already held on every path to it and `wanted(held, inner)` agrees.

@@ -125,11 +125,16 @@ std::vector<ChangedFile> collect_files(git_diff* diff, const SourceTree& revisio
           size_t lines = 0;
           check(git_patch_get_hunk(&hunk, &lines, patch.get(), h), "cannot read a hunk of " + file.path);
           file.hunks.push_back({hunk->old_start, hunk->old_lines, hunk->new_start, hunk->new_lines});
+          // A pure removal has no new line; the lines on either side of the gap stand for it.
+          if (hunk->old_lines > 0 && hunk->new_lines == 0)
+            file.touched_lines.add(std::max(1, hunk->new_start), hunk->new_start + 1);
           for (size_t l = 0; l < lines; ++l) {
             const git_diff_line* line = nullptr;
             check(git_patch_get_line_in_hunk(&line, patch.get(), h, l), "cannot read a line of " + file.path);
-            if (line->origin == GIT_DIFF_LINE_ADDITION && line->new_lineno > 0)
+            if (line->origin == GIT_DIFF_LINE_ADDITION && line->new_lineno > 0) {
               file.added_lines.add(line->new_lineno, line->new_lineno);
+              file.touched_lines.add(line->new_lineno, line->new_lineno);
+            }
           }
         }
       }

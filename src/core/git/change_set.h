@@ -46,6 +46,7 @@ struct ChangedFile {
   FileStatus status = FileStatus::kModified;
   std::vector<Hunk> hunks;
   LineSet added_lines;  // added or modified lines at the new revision
+  LineSet touched_lines;  // added lines plus the lines around places where lines were removed
   uint64_t size = 0;    // bytes at the new revision
   std::string skip_reason;  // non-empty: not analysed (binary, submodule, too large, deleted, ...)
 };
