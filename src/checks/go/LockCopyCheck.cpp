@@ -127,7 +127,7 @@ void LockCopyCheck::check_package(GoPackageContext& context, FindingSink& sink) 
                      "keep the pointer, or copy only the fields you need under the lock", "deref|" + name);
             }
             if (!f->receiver_name.empty() && f->receiver_name == name) {
-              std::string path = held_lock_path(package, TypeRef{"", f->receiver_type, false});
+              std::string path = held_lock_path(package, TypeRef::named("", f->receiver_type, false));
               if (!path.empty())
                 report(value,
                        "*" + name + " copies a " + f->receiver_type + " with its " + path +

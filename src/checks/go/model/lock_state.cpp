@@ -95,10 +95,10 @@ bool slow_method(const TypeRef& type, std::string_view name) {
 
 // Result types of other packages' constructors, so `exec.Command(...).Run()` is recognised.
 std::optional<TypeRef> constructor_result(const std::string& package, std::string_view name) {
-  if (package == "os/exec" && (name == "Command" || name == "CommandContext")) return TypeRef{"os/exec", "Cmd", true};
-  if (package == "os" && (name == "Open" || name == "Create" || name == "OpenFile")) return TypeRef{"os", "File", true};
-  if (package == "database/sql" && name == "Open") return TypeRef{"database/sql", "DB", true};
-  if (package == "net" && (name == "Dial" || name == "DialTimeout")) return TypeRef{"net", "Conn", false};
+  if (package == "os/exec" && (name == "Command" || name == "CommandContext")) return TypeRef::named("os/exec", "Cmd", true);
+  if (package == "os" && (name == "Open" || name == "Create" || name == "OpenFile")) return TypeRef::named("os", "File", true);
+  if (package == "database/sql" && name == "Open") return TypeRef::named("database/sql", "DB", true);
+  if (package == "net" && (name == "Dial" || name == "DialTimeout")) return TypeRef::named("net", "Conn", false);
   return std::nullopt;
 }
 
@@ -308,7 +308,7 @@ class FunctionWalker {
   std::optional<TypeRef> type_of_name(const std::string& name) const {
     if (auto it = locals_.find(name); it != locals_.end()) return it->second;
     for (const Function* f = &fn_; f; f = f->enclosing) {
-      if (!f->receiver_name.empty() && name == f->receiver_name) return TypeRef{"", f->receiver_type, true};
+      if (!f->receiver_name.empty() && name == f->receiver_name) return TypeRef::named("", f->receiver_type, true);
       for (const auto& p : f->params)
         if (p.name == name) return p.type;
     }
@@ -321,7 +321,11 @@ class FunctionWalker {
     if (is(expr, "identifier")) return type_of_name(text(expr));
     if (is(expr, "selector_expression")) {
       TSNode operand = unparen(field(expr, "operand"));
-      if (is(operand, "identifier") && is_import_alias(text(operand))) return std::nullopt;
+      if (is(operand, "identifier") && is_import_alias(text(operand))) {
+        if (file_.imports.at(text(operand)) == "net/http" && text(field(expr, "field")) == "DefaultClient")
+          return TypeRef::named("net/http", "Client", true);
+        return std::nullopt;
+      }
       auto base = type_of(operand, guard + 1);
       if (!base || base->empty()) return std::nullopt;
       auto f = package_.find_field(*base, text(field(expr, "field")), nullptr);
@@ -334,6 +338,12 @@ class FunctionWalker {
       return inner;
     }
     if (is(expr, "composite_literal")) return package_.type_of_node(field(expr, "type"), file_);
+    if (is(expr, "index_expression")) {
+      auto container = type_of(field(expr, "operand"), guard + 1);
+      if (container && (container->name == "[]" || container->name == "map") && container->package.empty())
+        return container->element();
+      return std::nullopt;
+    }
     if (is(expr, "call_expression")) {
       TSNode function = unparen(field(expr, "function"));
       if (is(function, "identifier") && text(function) == "make") {
@@ -785,17 +795,42 @@ class FunctionWalker {
     state.defers = std::move(saved_defers);
   }
 
+  // `for _, r := range m.routes`: r is the element; `for v := range ch`: v is the element.
+  void note_range_variables(TSNode left, const std::optional<TypeRef>& range_type) {
+    if (ts_node_is_null(left)) return;
+    uint32_t count = ts_node_named_child_count(left);
+    for (uint32_t i = 0; i < count; ++i) {
+      TSNode name = ts_node_named_child(left, i);
+      if (!is(name, "identifier")) continue;
+      TypeRef type;
+      bool is_value = range_type && range_type->package.empty() &&
+                      ((range_type->name == "chan" && i == 0) ||
+                       ((range_type->name == "[]" || range_type->name == "map") && i == 1));
+      if (is_value) type = range_type->element();
+      locals_[text(name)] = type;
+    }
+  }
+
   void note_locals(TSNode statement) {
     if (is(statement, "short_var_declaration")) {
       TSNode left = field(statement, "left");
       TSNode right = field(statement, "right");
       uint32_t count = ts_node_named_child_count(left);
       bool paired = count == ts_node_named_child_count(right);
+      TSNode single = ts_node_named_child_count(right) == 1 ? unparen(ts_node_named_child(right, 0)) : TSNode{};
       for (uint32_t i = 0; i < count; ++i) {
         TSNode name = ts_node_named_child(left, i);
         if (!is(name, "identifier")) continue;
         std::optional<TypeRef> type;
-        if (paired) type = type_of(ts_node_named_child(right, i));
+        if (paired) {
+          type = type_of(ts_node_named_child(right, i));
+        } else if (is(single, "call_expression")) {
+          // `f, err := os.Open(p)`: the i-th result.
+          if (const Function* callee = resolve_callee(single, nullptr); callee && i < callee->results.size())
+            type = callee->results[i];
+          else if (i == 0)
+            type = type_of(single);
+        }
         locals_[text(name)] = type.value_or(TypeRef());
       }
     } else if (is(statement, "var_declaration")) {
@@ -987,8 +1022,10 @@ class FunctionWalker {
           infinite = false;
           TSNode right = field(child, "right");
           walk_expression(right, state, nesting);
-          if (auto type = type_of(right); type && type->name == "chan" && type->package.empty())
+          auto type = type_of(right);
+          if (type && type->name == "chan" && type->package.empty())
             blocking_at(state, right, "range over a channel");
+          note_range_variables(field(child, "left"), type);
         } else if (!is(child, "block") && !is(child, "comment")) {
           infinite = false;  // `for cond {}`
           walk_expression(child, state, nesting);

@@ -103,8 +103,17 @@ TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
       out.name = register_struct(node, file, "");
       return out;
     }
-    if (is(node, "channel_type")) {
-      out.name = "chan";  // the builtin kind; no declaration in the package carries this name
+    const char* container = is(node, "channel_type") ? "chan"
+                            : is(node, "slice_type") || is(node, "array_type") || is(node, "implicit_length_array_type") ? "[]"
+                            : is(node, "map_type") ? "map" : nullptr;
+    if (container) {
+      // The builtin kinds; no declaration in the package carries these names.
+      TSNode element = is(node, "map_type") ? field(node, "value") : is(node, "channel_type") ? field(node, "value") : field(node, "element");
+      TypeRef elem = type_of_node(element, file);
+      out.name = container;
+      out.elem_package = elem.package;
+      out.elem_name = elem.name;
+      out.elem_pointer = elem.pointer;
       return out;
     }
     break;  // slices, maps, channels, funcs, interfaces: not needed for lock analysis

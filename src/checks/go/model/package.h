@@ -22,10 +22,21 @@ struct SourceFile {
 // pointer}; `Store` is {"", "Store"}; an anonymous struct gets a synthetic name in the package.
 struct TypeRef {
   std::string package;  // import path, "" for this package
-  std::string name;     // empty when unknown
+  std::string name;     // empty when unknown; "[]", "map" and "chan" for those kinds
   bool pointer = false;
+  // For "[]", "map" and "chan": the element (the value type of a map), one level deep.
+  std::string elem_package, elem_name;
+  bool elem_pointer = false;
   bool empty() const { return name.empty(); }
   bool is(const char* pkg, const char* type) const { return package == pkg && name == type; }
+  static TypeRef named(std::string package, std::string name, bool pointer) {
+    TypeRef type;
+    type.package = std::move(package);
+    type.name = std::move(name);
+    type.pointer = pointer;
+    return type;
+  }
+  TypeRef element() const { return named(elem_package, elem_name, elem_pointer); }
 };
 
 struct Field {
