@@ -4,17 +4,9 @@
 
 namespace patchgate::checks::go {
 
-RuleInfo DeferLockCheck::info() {
-  RuleInfo info;
-  info.id = "go-defer-lock";
-  info.language = "go";
-  info.severity = Severity::kError;
-  info.category = "lock-state";
-  info.checklist = 3;
-  return info;
-}
+RuleInfo DeferLockCheck::info() { return lock_rule_info("go-defer-lock", Severity::kError, false); }
 
-DeferLockCheck::DeferLockCheck(const RuleOptions&) {}
+DeferLockCheck::DeferLockCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
 
 void DeferLockCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   for (const auto& m : context.locks(analysis_options_).misuses()) {

@@ -4,20 +4,9 @@
 
 namespace patchgate::checks::go {
 
-RuleInfo DoubleLockCheck::info() {
-  RuleInfo info;
-  info.id = "go-double-lock";
-  info.language = "go";
-  info.severity = Severity::kError;
-  info.category = "lock-state";
-  info.checklist = 3;
-  info.options = {{"max_call_depth", 8, 1, 32, "how many levels of same-package calls to follow from a locked region"}};
-  return info;
-}
+RuleInfo DoubleLockCheck::info() { return lock_rule_info("go-double-lock", Severity::kError, true); }
 
-DoubleLockCheck::DoubleLockCheck(const RuleOptions& options) {
-  analysis_options_.max_call_depth = options.get("max_call_depth", 8);
-}
+DoubleLockCheck::DoubleLockCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
 
 namespace {
 

@@ -6,20 +6,9 @@
 
 namespace patchgate::checks::go {
 
-RuleInfo LockAcrossBlockingCheck::info() {
-  RuleInfo info;
-  info.id = "go-lock-across-blocking";
-  info.language = "go";
-  info.severity = Severity::kWarning;
-  info.category = "lock-state";
-  info.checklist = 3;
-  info.options = {{"max_call_depth", 8, 1, 32, "how many levels of same-package calls to follow looking for blocking work"}};
-  return info;
-}
+RuleInfo LockAcrossBlockingCheck::info() { return lock_rule_info("go-lock-across-blocking", Severity::kWarning, true); }
 
-LockAcrossBlockingCheck::LockAcrossBlockingCheck(const RuleOptions& options) {
-  analysis_options_.max_call_depth = options.get("max_call_depth", 8);
-}
+LockAcrossBlockingCheck::LockAcrossBlockingCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
 
 void LockAcrossBlockingCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   std::set<std::pair<const Function*, std::string>> reported;  // one finding per function and lock

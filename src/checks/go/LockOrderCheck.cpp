@@ -6,20 +6,9 @@
 
 namespace patchgate::checks::go {
 
-RuleInfo LockOrderCheck::info() {
-  RuleInfo info;
-  info.id = "go-lock-order";
-  info.language = "go";
-  info.severity = Severity::kError;
-  info.category = "lock-state";
-  info.checklist = 3;
-  info.options = {{"max_call_depth", 8, 1, 32, "how many levels of same-package calls to follow from a locked region"}};
-  return info;
-}
+RuleInfo LockOrderCheck::info() { return lock_rule_info("go-lock-order", Severity::kError, true); }
 
-LockOrderCheck::LockOrderCheck(const RuleOptions& options) {
-  analysis_options_.max_call_depth = options.get("max_call_depth", 8);
-}
+LockOrderCheck::LockOrderCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
 
 namespace {
 

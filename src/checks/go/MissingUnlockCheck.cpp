@@ -4,17 +4,9 @@
 
 namespace patchgate::checks::go {
 
-RuleInfo MissingUnlockCheck::info() {
-  RuleInfo info;
-  info.id = "go-missing-unlock";
-  info.language = "go";
-  info.severity = Severity::kError;
-  info.category = "lock-state";
-  info.checklist = 3;
-  return info;
-}
+RuleInfo MissingUnlockCheck::info() { return lock_rule_info("go-missing-unlock", Severity::kError, false); }
 
-MissingUnlockCheck::MissingUnlockCheck(const RuleOptions&) {}
+MissingUnlockCheck::MissingUnlockCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
 
 void MissingUnlockCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   for (const auto& m : context.locks(analysis_options_).misuses()) {

@@ -4,20 +4,9 @@
 
 namespace patchgate::checks::go {
 
-RuleInfo RecursiveRLockCheck::info() {
-  RuleInfo info;
-  info.id = "go-recursive-rlock";
-  info.language = "go";
-  info.severity = Severity::kError;
-  info.category = "lock-state";
-  info.checklist = 3;
-  info.options = {{"max_call_depth", 8, 1, 32, "how many levels of same-package calls to follow from a locked region"}};
-  return info;
-}
+RuleInfo RecursiveRLockCheck::info() { return lock_rule_info("go-recursive-rlock", Severity::kError, true); }
 
-RecursiveRLockCheck::RecursiveRLockCheck(const RuleOptions& options) {
-  analysis_options_.max_call_depth = options.get("max_call_depth", 8);
-}
+RecursiveRLockCheck::RecursiveRLockCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
 
 void RecursiveRLockCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   auto read_after_read = [](const HeldLock& held, const Acquisition& inner) { return held.shared && inner.shared; };

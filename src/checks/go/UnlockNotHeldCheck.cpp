@@ -4,17 +4,9 @@
 
 namespace patchgate::checks::go {
 
-RuleInfo UnlockNotHeldCheck::info() {
-  RuleInfo info;
-  info.id = "go-unlock-not-held";
-  info.language = "go";
-  info.severity = Severity::kError;
-  info.category = "lock-state";
-  info.checklist = 3;
-  return info;
-}
+RuleInfo UnlockNotHeldCheck::info() { return lock_rule_info("go-unlock-not-held", Severity::kError, false); }
 
-UnlockNotHeldCheck::UnlockNotHeldCheck(const RuleOptions&) {}
+UnlockNotHeldCheck::UnlockNotHeldCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
 
 void UnlockNotHeldCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   for (const auto& m : context.locks(analysis_options_).misuses()) {

@@ -6,6 +6,24 @@
 
 namespace patchgate::checks::go {
 
+RuleInfo lock_rule_info(const char* id, Severity severity, bool follows_calls) {
+  RuleInfo info;
+  info.id = id;
+  info.language = "go";
+  info.severity = severity;
+  info.category = "lock-state";
+  info.checklist = 3;
+  if (follows_calls)
+    info.options = {{"max_call_depth", 8, 1, 32, "how many levels of same-package calls to follow from a locked region"}};
+  return info;
+}
+
+LockAnalysisOptions lock_analysis_options(const RuleOptions& options) {
+  LockAnalysisOptions analysis;
+  analysis.max_call_depth = options.get("max_call_depth", 8);
+  return analysis;
+}
+
 Location location_of(const Site& site) {
   return Location{site.file, site.line, site.column, site.end_line, site.end_column};
 }
