@@ -33,7 +33,12 @@ void DoubleLockCheck::check_package(GoPackageContext& context, FindingSink& sink
         finding.enclosing_function = inner.site.function;
         const std::string& lock = inner.site.text;
         const std::string caller = event.function->display_name;
-        if (inner.calls.empty()) {
+        if (held.from_caller && inner.calls.empty()) {
+          finding.message = lock + " is " + lock_verb(inner.shared) + " in " + caller +
+                            ", whose documentation says its caller already holds it (line " +
+                            std::to_string(held.site.line) + "); " + mechanism(held.shared, inner.shared);
+          finding.fix = "drop the Lock/Unlock here, or correct the documented lock state";
+        } else if (inner.calls.empty()) {
           finding.message = lock + " is " + lock_verb(inner.shared) + " again while this function already holds it (" +
                             lock_verb(held.shared) + " at line " + std::to_string(held.site.line) + "); " +
                             mechanism(held.shared, inner.shared);

@@ -15,6 +15,7 @@ void LockAcrossBlockingCheck::check_package(GoPackageContext& context, FindingSi
   for (const auto& event : context.locks(analysis_options_).block_events()) {
     const BlockingOp& op = event.op;
     for (const auto& held : event.held) {
+      if (held.from_caller) continue;  // the caller holds it; reported at the caller's call
       if (!reported.emplace(event.function, held.lock.key()).second) continue;
       const std::string& lock = held.site.text;
       const Site& here = op.calls.empty() ? op.site : op.calls.front();

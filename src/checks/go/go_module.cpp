@@ -8,6 +8,7 @@
 #include "checks/go/LockAcrossBlockingCheck.h"
 #include "checks/go/LockCopyCheck.h"
 #include "checks/go/LockOrderCheck.h"
+#include "checks/go/LockRequirementCheck.h"
 #include "checks/go/MissingUnlockCheck.h"
 #include "checks/go/RecursiveRLockCheck.h"
 #include "checks/go/UnlockNotHeldCheck.h"
@@ -21,6 +22,7 @@ std::vector<RuleEntry> go_rules() {
       {LockAcrossBlockingCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockAcrossBlockingCheck>(o); }},
       {LockCopyCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockCopyCheck>(o); }},
       {LockOrderCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockOrderCheck>(o); }},
+      {LockRequirementCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockRequirementCheck>(o); }},
       {MissingUnlockCheck::info(), [](const RuleOptions& o) { return std::make_unique<MissingUnlockCheck>(o); }},
       {RecursiveRLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<RecursiveRLockCheck>(o); }},
       {UnlockNotHeldCheck::info(), [](const RuleOptions& o) { return std::make_unique<UnlockNotHeldCheck>(o); }},

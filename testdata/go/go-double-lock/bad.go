@@ -206,3 +206,16 @@ func waitForWrongWorker(work func()) {
 	}()
 	started.Lock() // want "go-double-lock" "started is locked again while this function already holds it"
 }
+
+// The documentation says the caller holds n.mu, and the function locks it anyway.
+type Notes struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+// appendLocked adds a line. REQUIRES: n.mu held.
+func (n *Notes) appendLocked(s string) {
+	n.mu.Lock() // want "go-double-lock" "n.mu is locked in Notes.appendLocked, whose documentation says its caller already holds it"
+	n.lines = append(n.lines, s)
+	n.mu.Unlock()
+}

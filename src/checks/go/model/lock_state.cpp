@@ -186,6 +186,109 @@ struct LoopContext {
   std::string header;      // the for clause or range clause, as written
 };
 
+// The lock a requirement names, in fn's namespace: `s.mu` with receiver s is recv.mu, a bare
+// `mu` in a method is the receiver's field, a parameter or package variable is itself; the
+// name suffix means the receiver's only mutex field.
+// Whether a value of this type can be locked: a sync mutex, or a struct embedding one.
+bool lockable(const Package& package, const TypeRef& type) {
+  if (is_sync_lock_type(type)) return true;
+  for (const char* embedded : {"Mutex", "RWMutex"}) {
+    auto f = package.find_field(type, embedded, nullptr);
+    if (f && f->embedded && is_sync_lock_type(f->type)) return true;
+  }
+  return false;
+}
+
+// Does a struct field hold a lock (itself, or a struct of this package holding one)?
+bool holds_lock(const Package& package, const TypeRef& type) {
+  if (type.pointer && !is_sync_lock_type(type)) return false;
+  if (lockable(package, type)) return true;
+  const TypeDecl* decl = package.resolve_decl(type);
+  if (!decl || !decl->is_struct) return false;
+  for (const auto& f : decl->fields)
+    if (!f.type.pointer && is_sync_lock_type(f.type)) return true;
+  return false;
+}
+
+// The lock a requirement names, in fn's namespace: `s.mu` with receiver s is recv.mu, a bare
+// `mu` in a method is the receiver's field, a parameter or package variable is itself; the
+// name suffix means the receiver's only lock. A path that names no lock ("requires that
+// held", a runtime semaphore) is no requirement.
+std::optional<LockRef> requirement_lock(const Package& package, const Function& fn, const LockRequirement& requirement) {
+  LockRef ref;
+  TypeRef receiver = TypeRef::named("", fn.receiver_type, true);
+  if (requirement.path.empty()) {
+    const TypeDecl* decl = package.resolve_decl(receiver);
+    if (!decl || !decl->is_struct) return std::nullopt;
+    std::string only;
+    int count = 0;
+    for (const auto& f : decl->fields)
+      if (holds_lock(package, f.type)) ++count, only = f.name;
+    if (count != 1) return std::nullopt;
+    auto f = package.find_field(receiver, only, nullptr);
+    if (!f || !lockable(package, f->type)) return std::nullopt;  // a struct holding a lock inside: ambiguous
+    // The name says "Locked", but if the function takes this lock itself it means another one.
+    std::string body(fn.file->tree.text(fn.body));
+    for (const std::string& call : {fn.receiver_name + "." + only + ".Lock(", fn.receiver_name + "." + only + ".RLock(",
+                                     fn.receiver_name + ".Lock(", fn.receiver_name + ".RLock("})
+      if (body.find(call) != std::string::npos) return std::nullopt;
+    ref.root = LockRef::Root::kReceiver;
+    ref.path = "." + only;
+    return ref;
+  }
+  std::string first = requirement.path.substr(0, requirement.path.find('.'));
+  std::string rest = requirement.path.size() > first.size() ? requirement.path.substr(first.size()) : "";
+  // The type reached by following the field names of `rest` from `root`.
+  auto type_along = [&](TypeRef type, const std::string& fields) -> std::optional<TypeRef> {
+    size_t pos = 0;
+    while (pos < fields.size()) {
+      size_t next = fields.find('.', pos + 1);
+      std::string name = fields.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+      auto f = package.find_field(type, name, nullptr);
+      if (!f) return std::nullopt;
+      type = f->type;
+      pos = next == std::string::npos ? fields.size() : next;
+    }
+    return type;
+  };
+  auto accept = [&](const std::optional<TypeRef>& type) { return type && lockable(package, *type); };
+  if (!fn.receiver_name.empty() && first == fn.receiver_name) {
+    ref.root = LockRef::Root::kReceiver;
+    ref.path = rest;
+    return accept(type_along(receiver, rest)) ? std::optional<LockRef>(ref) : std::nullopt;
+  }
+  for (size_t i = 0; i < fn.params.size(); ++i) {
+    if (fn.params[i].name != first) continue;
+    ref.root = LockRef::Root::kParam;
+    ref.param = static_cast<int>(i);
+    ref.path = rest;
+    return accept(type_along(fn.params[i].type, rest)) ? std::optional<LockRef>(ref) : std::nullopt;
+  }
+  if (auto global = package.global_type(first)) {
+    ref.root = LockRef::Root::kGlobal;
+    ref.name = first;
+    ref.path = rest;
+    return accept(type_along(*global, rest)) ? std::optional<LockRef>(ref) : std::nullopt;
+  }
+  if (!fn.receiver_type.empty()) {  // `REQUIRES: mu held` in a method: the receiver's field
+    ref.root = LockRef::Root::kReceiver;
+    ref.path = "." + requirement.path;
+    return accept(type_along(receiver, ref.path)) ? std::optional<LockRef>(ref) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Site declaration_site(const Function& fn, const LockRequirement& requirement) {
+  Site site;
+  site.file = fn.file->path;
+  site.line = requirement.line;
+  site.column = 1;
+  site.end_line = requirement.line;
+  site.function = fn.display_name;
+  site.text = requirement.path.empty() ? fn.display_name + "'s lock" : requirement.path;
+  return site;
+}
+
 class FunctionWalker {
  public:
   FunctionWalker(LockAnalysis& analysis, const Function& fn, int depth)
@@ -197,6 +300,19 @@ class FunctionWalker {
   FunctionSummary run() {
     if (ts_node_is_null(fn_.body)) return std::move(summary_);  // declared here, implemented in assembly
     State state;
+    // A function that says its caller holds a lock runs with it held; it is the caller's.
+    for (const auto& requirement : fn_.requires_held) {
+      auto lock = requirement_lock(analysis_.package(), fn_, requirement);
+      if (!lock || state.find(lock->key())) continue;
+      HeldLock held;
+      held.lock = *lock;
+      held.from_caller = true;
+      held.site = declaration_site(fn_, requirement);
+      held.lock_class = lock->root == LockRef::Root::kReceiver && std::count(lock->path.begin(), lock->path.end(), '.') == 1
+                            ? fn_.receiver_type + lock->path
+                            : std::string();
+      state.held.push_back(std::move(held));
+    }
     walk_block(fn_.body, state, 0);
     if (state.live) record_exit(state, end_of_body());
     // held_at_exit: taken by this function and held on every normal return.
@@ -208,8 +324,15 @@ class FunctionWalker {
         exit_states.push_back(std::move(s));
       }
       summary_.held_at_exit = join(exit_states).held;
+      summary_.held_at_exit.erase(std::remove_if(summary_.held_at_exit.begin(), summary_.held_at_exit.end(),
+                                                 [](const HeldLock& h) { return h.from_caller; }),
+                                  summary_.held_at_exit.end());
     }
     find_missing_unlocks();
+    // A requirement is this function's business only if it manages the lock itself (locks or
+    // unlocks it somewhere); otherwise its own callers are the ones holding it.
+    for (auto& m : unmet_requirements_)
+      if (managed_.count(m.lock.lock.key())) analysis_.add_misuse(std::move(m));
     for (const auto& [key, ref] : released_unowned_) summary_.released.push_back(ref);
     return std::move(summary_);
   }
@@ -247,7 +370,7 @@ class FunctionWalker {
     for (const auto& exit : exits_) {
       if (exit.site.text == "return-release") continue;
       for (const auto& held : exit.held) {
-        if (!held.calls.empty() || held.site.function != fn_.display_name) continue;
+        if (held.from_caller || !held.calls.empty() || held.site.function != fn_.display_name) continue;
         for (const auto& other : exits_) {
           if (!other.released.count(held.lock.key())) continue;
           misuse(LockMisuse::Kind::kMissingUnlock, exit.site, held, {other.site});
@@ -557,10 +680,12 @@ class FunctionWalker {
   // the path remembers it, so a second unlock can be recognised.
   void release(State& state, const LockRef& lock, const Site* site = nullptr) {
     std::string key = lock.key();
-    if (!state.remove(key)) {
-      released_unowned_.emplace(key, lock);
-      return;
+    const HeldLock* held = state.find(key);
+    if (!held || held->from_caller) {
+      released_unowned_.emplace(key, lock);  // the caller's lock
+      if (!held) return;
     }
+    state.remove(key);
     state.forget_release(key);
     if (site) state.released.push_back({key, *site});
   }
@@ -676,6 +801,19 @@ class FunctionWalker {
     if (depth_ + 1 > analysis_.options().max_call_depth) return;
     const FunctionSummary& summary = analysis_.summary_of(callee, depth_ + 1);
     Site call_site = site_of(call, callee->display_name);
+    for (const auto& requirement : callee->requires_held) {
+      auto required = requirement_lock(package_, *callee, requirement);
+      auto lock = required ? bind(*required, call, receiver) : std::nullopt;
+      if (!lock || state.find(lock->key())) continue;
+      LockMisuse m;
+      m.kind = LockMisuse::Kind::kRequirementUnmet;
+      m.function = &fn_;
+      m.site = call_site;
+      m.lock.lock = *lock;
+      m.lock.site = declaration_site(*callee, requirement);
+      m.other = {m.lock.site};
+      unmet_requirements_.push_back(std::move(m));
+    }
     std::set<std::string> reported;
     for (const auto& a : summary.acquires) {
       auto lock = bind(a.lock, call, receiver);
@@ -720,6 +858,7 @@ class FunctionWalker {
         }
         TSNode operand = field(function, "operand");
         if (auto lock = lock_target(operand)) {
+          managed_.insert(lock->key());
           if (op == LockOp::kLock || op == LockOp::kRLock) {
             Acquisition a;
             a.lock = *lock;
@@ -1107,6 +1246,8 @@ class FunctionWalker {
   std::map<std::string, TypeRef> locals_;
   std::map<std::string, LockRef> released_unowned_;
   std::vector<Exit> exits_;
+  std::vector<LockMisuse> unmet_requirements_;
+  std::set<std::string> managed_;  // locks this function locks or unlocks itself
   std::vector<LoopContext> loops_;
   bool in_select_case_ = false;  // a select's communications block only as the select itself
   FunctionSummary summary_;

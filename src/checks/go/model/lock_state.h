@@ -39,6 +39,7 @@ struct Acquisition {
   bool shared = false;       // RLock
   Site site;                 // the Lock/RLock call itself (possibly inside a callee)
   std::vector<Site> calls;   // call sites from the walked function down to the acquiring one
+  bool from_caller = false;  // held on entry because the function says its caller holds it
 };
 
 using HeldLock = Acquisition;
@@ -74,6 +75,7 @@ struct LockMisuse {
     kDeferLock,         // defer mu.Lock()
     kDeferInLoop,       // defer mu.Unlock() in a loop body: runs at return, not per iteration
     kMissingUnlock,     // a return leaves held a lock that the function's other returns release
+    kRequirementUnmet,  // a call to a function that requires a lock the caller does not hold
   };
   Kind kind;
   const Function* function = nullptr;

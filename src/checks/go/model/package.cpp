@@ -1,5 +1,6 @@
 #include "checks/go/model/package.h"
 
+#include <cctype>
 #include <set>
 #include <utility>
 
@@ -65,6 +66,44 @@ void index_imports(SourceFile& file) {
       file.imports[name] = path;
     }
   }
+}
+
+bool lock_path_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
+
+std::string path_after(const std::string& text, size_t pos) {
+  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
+  size_t end = pos;
+  while (end < text.size() && lock_path_char(text[end])) ++end;
+  std::string path = text.substr(pos, end - pos);
+  while (!path.empty() && path.back() == '.') path.pop_back();
+  return path;
+}
+
+// Lock requirements stated in a doc comment.
+std::vector<LockRequirement> requirements_in(const std::string& doc, int line) {
+  std::vector<LockRequirement> out;
+  std::string lower;
+  for (char c : doc) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* marker : {"+checklocks:", "+checklocksread:"}) {
+    for (size_t pos = lower.find(marker); pos != std::string::npos; pos = lower.find(marker, pos + 1)) {
+      std::string path = path_after(doc, pos + std::string(marker).size());
+      if (!path.empty()) out.push_back({path, "+checklocks", line});
+    }
+  }
+  // "REQUIRES: s.mu held", "requires s.mu to be held", "caller must hold s.mu",
+  // "must be called with s.mu held".
+  for (const char* marker : {"requires:", "requires ", "caller must hold ", "callers must hold ", "must be called with "}) {
+    for (size_t pos = lower.find(marker); pos != std::string::npos; pos = lower.find(marker, pos + 1)) {
+      size_t start = pos + std::string(marker).size();
+      std::string path = path_after(doc, start);
+      if (path.empty()) continue;
+      std::string rest = lower.substr(start + path.size(), 40);
+      bool holds = std::string(marker).find("hold") != std::string::npos || rest.find("held") != std::string::npos ||
+                   rest.find("locked") != std::string::npos;
+      if (holds) out.push_back({path, "doc comment", line});
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -194,6 +233,19 @@ void Package::index_function(TSNode decl, const SourceFile& file) {
   } else {
     fn.display_name = fn.name;
   }
+  // The doc comment: the comment lines directly above the declaration.
+  std::string doc;
+  int doc_line = lang::line_of(decl);
+  for (TSNode prev = ts_node_prev_named_sibling(decl); is(prev, "comment"); prev = ts_node_prev_named_sibling(prev)) {
+    if (static_cast<int>(ts_node_end_point(prev).row) + 2 < doc_line) break;
+    doc = std::string(file.tree.text(prev)) + "\n" + doc;
+    doc_line = lang::line_of(prev);
+  }
+  fn.requires_held = requirements_in(doc, doc_line);
+  bool suffix = fn.name.size() > 6 && fn.name.compare(fn.name.size() - 6, 6, "Locked") == 0 &&
+                !(fn.name.size() > 8 && fn.name.compare(fn.name.size() - 8, 8, "Unlocked") == 0);
+  if (suffix && fn.requires_held.empty() && !fn.receiver_type.empty())
+    fn.requires_held.push_back({"", "Locked suffix", lang::line_of(decl)});
   functions_.push_back(std::move(fn));
   const Function* stored = &functions_.back();
   if (stored->receiver_type.empty()) {

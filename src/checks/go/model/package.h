@@ -57,6 +57,14 @@ struct Param {
   TypeRef type;
 };
 
+// A lock a function says its caller must hold: `+checklocks:s.mu`, `REQUIRES: s.mu held`,
+// `caller must hold s.mu`, or the `...Locked` name suffix (path empty: the receiver's only mutex).
+struct LockRequirement {
+  std::string path;    // as written: "s.mu", "mu"; "" for the name suffix
+  std::string source;  // "+checklocks", "doc comment", "Locked suffix"
+  int line = 0;        // where it is declared
+};
+
 // A function, method or function literal with a body.
 struct Function {
   std::string name;           // "Allow" for a method; "" for a literal
@@ -68,6 +76,7 @@ struct Function {
   TSNode body{};
   const SourceFile* file = nullptr;
   const Function* enclosing = nullptr;  // for literals: the function whose variables they capture
+  std::vector<LockRequirement> requires_held;
 
   // "TokenBucket.Allow", "helper", or "Allow.func1"-style names for literals.
   std::string display_name;

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "checks/check.h"
+
+namespace patchgate::checks::go {
+
+// go-lock-requirement: a function that declares its caller must hold a lock (+checklocks,
+// "REQUIRES: mu held", "caller must hold mu", the ...Locked suffix) called without it.
+class LockRequirementCheck final : public GoCheck {
+ public:
+  static RuleInfo info();
+  explicit LockRequirementCheck(const RuleOptions& options);
+  void check_package(GoPackageContext& context, FindingSink& sink) override;
+
+ private:
+  LockAnalysisOptions analysis_options_;
+};
+
+}  // namespace patchgate::checks::go
