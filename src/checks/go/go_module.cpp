@@ -5,6 +5,7 @@
 #include "checks/check.h"
 #include "checks/go/DeferLockCheck.h"
 #include "checks/go/DoubleLockCheck.h"
+#include "checks/go/GuardedAccessCheck.h"
 #include "checks/go/LockAcrossBlockingCheck.h"
 #include "checks/go/LockCopyCheck.h"
 #include "checks/go/LockOrderCheck.h"
@@ -19,6 +20,7 @@ std::vector<RuleEntry> go_rules() {
   return {
       {DeferLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<DeferLockCheck>(o); }},
       {DoubleLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<DoubleLockCheck>(o); }},
+      {GuardedAccessCheck::info(), [](const RuleOptions& o) { return std::make_unique<GuardedAccessCheck>(o); }},
       {LockAcrossBlockingCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockAcrossBlockingCheck>(o); }},
       {LockCopyCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockCopyCheck>(o); }},
       {LockOrderCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockOrderCheck>(o); }},

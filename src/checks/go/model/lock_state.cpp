@@ -904,6 +904,7 @@ class FunctionWalker {
       if (is(item.node, "func_literal")) continue;  // runs later (or inline, via on_call)
       if (!in_select_case_ && is(item.node, "unary_expression") && file_.tree.text(field(item.node, "operator")) == "<-")
         blocking_at(state, item.node, "channel receive");
+      if (is(item.node, "selector_expression")) check_guarded_access(item.node, state);
       if (is(item.node, "call_expression")) stack.push_back({item.node, true});
       uint32_t count = ts_node_named_child_count(item.node);
       for (uint32_t i = count; i-- > 0;) stack.push_back({ts_node_named_child(item.node, i), false});
@@ -934,6 +935,61 @@ class FunctionWalker {
     state.defers = std::move(saved_defers);
   }
 
+  // Does this expression (a field selector) get written: the left side of an assignment, an
+  // operand of ++/--, possibly through an index (`s.m[k] = v` writes the map)?
+  bool is_written(TSNode node) const {
+    for (int guard = 0; guard < 16; ++guard) {
+      TSNode parent = ts_node_parent(node);
+      if (is(parent, "index_expression") || is(parent, "parenthesized_expression")) {
+        if (!ts_node_eq(unparen(field(parent, "operand")), node) && !is(parent, "parenthesized_expression")) return false;
+        node = parent;
+        continue;
+      }
+      if (is(parent, "inc_statement") || is(parent, "dec_statement")) return true;
+      if (is(parent, "expression_list")) {
+        TSNode statement = ts_node_parent(parent);
+        return is(statement, "assignment_statement") && ts_node_eq(field(statement, "left"), parent);
+      }
+      return false;
+    }
+    return false;
+  }
+
+  // `x.f` where f is declared guarded by a lock of x: the lock must be held (exclusively, to
+  // write). Values this function just built (`x := &T{...}`) are not shared yet.
+  void check_guarded_access(TSNode selector, State& state) {
+    TSNode operand = unparen(field(selector, "operand"));
+    if (is(operand, "identifier") && fresh_.count(text(operand))) return;
+    auto base = type_of(operand);
+    if (!base || base->empty() || !base->package.empty()) return;
+    std::vector<std::string> hops;
+    auto f = package_.find_field(*base, text(field(selector, "field")), &hops);
+    if (!f || f->guarded_by.empty() || is_sync_lock_type(f->type)) return;  // a comment over the mutex itself
+    auto owner = lock_ref_of(operand);
+    if (!owner) return;
+    LockRef lock = *owner;
+    for (size_t i = 0; i + 1 < hops.size(); ++i) lock.path += "." + hops[i];  // promoted through embedding
+    lock.path += "." + f->guarded_by;
+    bool write = is_written(selector);
+    if (!write && f->guard_for_writes) return;
+    const HeldLock* held = state.find(lock.key());
+    if (held && (!write || !held->shared)) return;
+    LockMisuse m;
+    m.kind = LockMisuse::Kind::kGuardedAccess;
+    m.function = &fn_;
+    m.site = site_of(selector, text(selector));
+    m.lock.lock = lock;
+    m.lock.shared = held != nullptr;  // held, but only for reading
+    m.lock.site = site_of(selector, text(operand) + "." + f->guarded_by);
+    Site declared;
+    declared.file = f->guard_file;
+    declared.line = f->guard_line;
+    declared.text = f->guarded_by;
+    m.other = {declared};
+    m.write = write;
+    unmet_requirements_.push_back(std::move(m));  // kept only if this function manages the lock
+  }
+
   // `for _, r := range m.routes`: r is the element; `for v := range ch`: v is the element.
   void note_range_variables(TSNode left, const std::optional<TypeRef>& range_type) {
     if (ts_node_is_null(left)) return;
@@ -962,7 +1018,13 @@ class FunctionWalker {
         if (!is(name, "identifier")) continue;
         std::optional<TypeRef> type;
         if (paired) {
-          type = type_of(ts_node_named_child(right, i));
+          TSNode value = unparen(ts_node_named_child(right, i));
+          type = type_of(value);
+          if (is(value, "unary_expression")) value = unparen(field(value, "operand"));
+          bool built = is(value, "composite_literal") ||
+                       (is(value, "call_expression") && text(unparen(field(value, "function"))) == "new");
+          if (built) fresh_.insert(text(name));
+          else fresh_.erase(text(name));
         } else if (is(single, "call_expression")) {
           // `f, err := os.Open(p)`: the i-th result.
           if (const Function* callee = resolve_callee(single, nullptr); callee && i < callee->results.size())
@@ -1246,8 +1308,9 @@ class FunctionWalker {
   std::map<std::string, TypeRef> locals_;
   std::map<std::string, LockRef> released_unowned_;
   std::vector<Exit> exits_;
-  std::vector<LockMisuse> unmet_requirements_;
+  std::vector<LockMisuse> unmet_requirements_;  // unmet requirements and unguarded accesses
   std::set<std::string> managed_;  // locks this function locks or unlocks itself
+  std::set<std::string> fresh_;    // locals holding a value built here, not yet shared
   std::vector<LoopContext> loops_;
   bool in_select_case_ = false;  // a select's communications block only as the select itself
   FunctionSummary summary_;

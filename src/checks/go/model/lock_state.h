@@ -76,12 +76,14 @@ struct LockMisuse {
     kDeferInLoop,       // defer mu.Unlock() in a loop body: runs at return, not per iteration
     kMissingUnlock,     // a return leaves held a lock that the function's other returns release
     kRequirementUnmet,  // a call to a function that requires a lock the caller does not hold
+    kGuardedAccess,     // a field declared guarded by a lock accessed without it
   };
   Kind kind;
   const Function* function = nullptr;
   Site site;             // the operation, or the return statement
   HeldLock lock;         // the lock concerned (for kMissingUnlock and kModeMismatch: where it was taken)
   std::vector<Site> other;  // e.g. the earlier unlock, the return that does release
+  bool write = false;       // kGuardedAccess: the access writes the field
 };
 
 // What calling a function does to its caller's lock state.

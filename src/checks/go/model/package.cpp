@@ -106,6 +106,19 @@ std::vector<LockRequirement> requirements_in(const std::string& doc, int line) {
   return out;
 }
 
+// The guarding lock named by a field comment, or "".
+std::string guard_in(const std::string& comment) {
+  std::string lower;
+  for (char c : comment) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* marker : {"+checklocks:", "guarded by ", "protected by "}) {
+    size_t pos = lower.find(marker);
+    if (pos == std::string::npos) continue;
+    std::string path = path_after(comment, pos + std::string(marker).size());
+    if (!path.empty()) return path;
+  }
+  return "";
+}
+
 }  // namespace
 
 Package::Package(std::string dir, std::vector<SourceFile> files) : dir_(std::move(dir)), files_(std::move(files)) {
@@ -167,17 +180,40 @@ std::string Package::register_struct(TSNode struct_type, const SourceFile& file,
   decl.is_struct = true;
   for (TSNode list : named_children(struct_type)) {
     if (!is(list, "field_declaration_list")) continue;
-    for (TSNode field_decl : named_children(list)) {
+    auto members = named_children(list);
+    for (size_t m = 0; m < members.size(); ++m) {
+      TSNode field_decl = members[m];
       if (!is(field_decl, "field_declaration")) continue;
       TypeRef type = type_of_node(field(field_decl, "type"), file);
+      // A guard annotation: a comment ending on the line above, or trailing on the same line.
+      std::string guard;
+      int guard_line = 0;
+      bool guard_for_writes = false;
+      int row = static_cast<int>(ts_node_start_point(field_decl).row);
+      auto read_guard = [&](TSNode comment) {
+        if (!guard.empty()) return;
+        std::string text(file.tree.text(comment));
+        guard = guard_in(text);
+        if (guard.empty()) return;
+        guard_line = lang::line_of(comment);
+        guard_for_writes = text.find("also guarded by") != std::string::npos || text.find("also protected by") != std::string::npos;
+      };
+      if (m + 1 < members.size() && is(members[m + 1], "comment") &&
+          ts_node_start_point(members[m + 1]).row == ts_node_end_point(field_decl).row)
+        read_guard(members[m + 1]);
+      // A comment above counts when it is on its own line, not trailing the previous field.
+      if (m > 0 && is(members[m - 1], "comment") && static_cast<int>(ts_node_end_point(members[m - 1]).row) + 1 == row &&
+          (m < 2 || ts_node_start_point(members[m - 1]).row > ts_node_end_point(members[m - 2]).row))
+        read_guard(members[m - 1]);
       auto names = children_by_field(field_decl, "name");
       if (names.empty()) {
         // An embedded `*T` keeps its star outside the `type` field in this grammar.
         for (uint32_t i = 0; i < ts_node_child_count(field_decl); ++i)
           if (std::string_view(ts_node_type(ts_node_child(field_decl, i))) == "*") type.pointer = true;
-        decl.fields.push_back({type.name, type, true});
+        decl.fields.push_back({type.name, type, true, guard, guard_line, file.path, guard_for_writes});
       } else {
-        for (TSNode n : names) decl.fields.push_back({std::string(file.tree.text(n)), type, false});
+        for (TSNode n : names)
+          decl.fields.push_back({std::string(file.tree.text(n)), type, false, guard, guard_line, file.path, guard_for_writes});
       }
     }
   }

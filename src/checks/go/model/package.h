@@ -43,6 +43,12 @@ struct Field {
   std::string name;  // for embedded fields, the type's name
   TypeRef type;
   bool embedded = false;
+  // The lock that guards it, from `// +checklocks:mu`, `// guarded by mu` or `// protected by
+  // mu` on or above the field: a path from the struct ("mu", "parent.mu"). Empty if none.
+  std::string guarded_by;
+  int guard_line = 0;
+  std::string guard_file;
+  bool guard_for_writes = false;  // "also guarded by": one of several guards; reads may use another
 };
 
 struct TypeDecl {
