@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "checks/check.h"
+#include "checks/go/CallbackUnderLockCheck.h"
 #include "checks/go/DeferLockCheck.h"
 #include "checks/go/DoubleLockCheck.h"
 #include "checks/go/GuardedAccessCheck.h"
@@ -18,6 +19,7 @@ namespace patchgate::checks::go {
 
 std::vector<RuleEntry> go_rules() {
   return {
+      {CallbackUnderLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<CallbackUnderLockCheck>(o); }},
       {DeferLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<DeferLockCheck>(o); }},
       {DoubleLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<DoubleLockCheck>(o); }},
       {GuardedAccessCheck::info(), [](const RuleOptions& o) { return std::make_unique<GuardedAccessCheck>(o); }},

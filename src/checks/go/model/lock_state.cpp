@@ -883,6 +883,39 @@ class FunctionWalker {
       return;
     }
     check_external_blocking(call, function, state);
+    check_callback(call, function, state);
+  }
+
+  // Code the caller does not control, run inside the critical section: a function value
+  // (parameter, local, func-typed field) or a method of an interface of this package.
+  void check_callback(TSNode call, TSNode function, const State& state) {
+    const HeldLock* held = nullptr;
+    for (const auto& h : state.held)
+      if (!h.from_caller) held = &h;
+    if (!held) return;
+    std::string kind;
+    if (is(function, "identifier")) {
+      auto type = type_of_name(text(function));
+      if (type && type->name == "func" && type->package.empty()) kind = "the function value " + text(function);
+    } else if (is(function, "selector_expression")) {
+      TSNode operand = unparen(field(function, "operand"));
+      if (is(operand, "identifier") && is_import_alias(text(operand))) return;
+      auto base = type_of(operand);
+      if (!base || base->empty() || !base->package.empty()) return;
+      auto f = package_.find_field(*base, text(field(function, "field")), nullptr);
+      if (f && f->type.name == "func" && f->type.package.empty()) {
+        kind = "the callback " + text(function);
+      } else if (const TypeDecl* decl = package_.type_named(base->name); decl && decl->is_interface) {
+        kind = "the interface method " + text(function);
+      }
+    }
+    if (kind.empty()) return;
+    LockMisuse m;
+    m.kind = LockMisuse::Kind::kCallbackUnderLock;
+    m.function = &fn_;
+    m.site = site_of(call, kind);
+    m.lock = *held;
+    analysis_.add_misuse(std::move(m));
   }
 
   // Calls inside an expression, innermost first (arguments are evaluated before the call).

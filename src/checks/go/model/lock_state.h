@@ -77,6 +77,7 @@ struct LockMisuse {
     kMissingUnlock,     // a return leaves held a lock that the function's other returns release
     kRequirementUnmet,  // a call to a function that requires a lock the caller does not hold
     kGuardedAccess,     // a field declared guarded by a lock accessed without it
+    kCallbackUnderLock, // a function value or interface method called while holding a lock
   };
   Kind kind;
   const Function* function = nullptr;

@@ -155,6 +155,10 @@ TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
       out.name = register_struct(node, file, "");
       return out;
     }
+    if (is(node, "function_type")) {
+      out.name = "func";  // a function value
+      return out;
+    }
     const char* container = is(node, "channel_type") ? "chan"
                             : is(node, "slice_type") || is(node, "array_type") || is(node, "implicit_length_array_type") ? "[]"
                             : is(node, "map_type") ? "map" : nullptr;
@@ -230,6 +234,7 @@ void Package::index_type_spec(TSNode spec, const SourceFile& file) {
   }
   TypeDecl decl;
   decl.name = name;
+  decl.is_interface = is(type, "interface_type");
   decl.underlying = type_of_node(type, file);
   types_[name] = std::move(decl);
 }

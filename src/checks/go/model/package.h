@@ -54,6 +54,7 @@ struct Field {
 struct TypeDecl {
   std::string name;
   bool is_struct = false;
+  bool is_interface = false;
   std::vector<Field> fields;  // struct fields in order
   TypeRef underlying;         // for `type T U` / `type T = U`
 };
