@@ -13,6 +13,7 @@
 #include "checks/go/LockRequirementCheck.h"
 #include "checks/go/MissingUnlockCheck.h"
 #include "checks/go/RecursiveRLockCheck.h"
+#include "checks/go/UndocumentedLockStateCheck.h"
 #include "checks/go/UnlockNotHeldCheck.h"
 
 namespace patchgate::checks::go {
@@ -29,6 +30,7 @@ std::vector<RuleEntry> go_rules() {
       {LockRequirementCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockRequirementCheck>(o); }},
       {MissingUnlockCheck::info(), [](const RuleOptions& o) { return std::make_unique<MissingUnlockCheck>(o); }},
       {RecursiveRLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<RecursiveRLockCheck>(o); }},
+      {UndocumentedLockStateCheck::info(), [](const RuleOptions& o) { return std::make_unique<UndocumentedLockStateCheck>(o); }},
       {UnlockNotHeldCheck::info(), [](const RuleOptions& o) { return std::make_unique<UnlockNotHeldCheck>(o); }},
   };
 }

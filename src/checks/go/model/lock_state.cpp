@@ -997,7 +997,18 @@ class FunctionWalker {
     if (!base || base->empty() || !base->package.empty()) return;
     std::vector<std::string> hops;
     auto f = package_.find_field(*base, text(field(selector, "field")), &hops);
-    if (!f || f->guarded_by.empty() || is_sync_lock_type(f->type)) return;  // a comment over the mutex itself
+    if (!f || is_sync_lock_type(f->type)) return;
+    if (hops.size() == 1) {  // record every direct field access, for go-undocumented-lock-state
+      FieldAccess access;
+      access.function = &fn_;
+      access.field = base->name + "." + f->name;
+      access.site = site_of(selector, text(selector));
+      for (const auto& h : state.held)
+        if (!h.lock_class.empty()) access.held_classes.push_back(h.lock_class);
+      access.write = is_written(selector);
+      analysis_.add_field_access(std::move(access));
+    }
+    if (f->guarded_by.empty()) return;
     auto owner = lock_ref_of(operand);
     if (!owner) return;
     LockRef lock = *owner;

@@ -87,6 +87,15 @@ struct LockMisuse {
   bool write = false;       // kGuardedAccess: the access writes the field
 };
 
+// A read or write of a field of one of the package's structs, with the lock classes held.
+struct FieldAccess {
+  const Function* function = nullptr;
+  std::string field;                      // "TokenBucket.tokens"
+  Site site;
+  std::vector<std::string> held_classes;  // classes of the locks held on every path to it
+  bool write = false;
+};
+
 // What calling a function does to its caller's lock state.
 struct FunctionSummary {
   std::vector<Acquisition> acquires;  // locks taken that the function had not taken or released itself
@@ -114,6 +123,7 @@ class LockAnalysis {
   // Blocking operations reached while at least one lock was held.
   const std::vector<BlockEvent>& block_events() const { return block_events_; }
   const std::vector<LockMisuse>& misuses() const { return misuses_; }
+  const std::vector<FieldAccess>& field_accesses() const { return field_accesses_; }
   // Functions whose walk hit a budget and were analysed only in part.
   const std::vector<const Function*>& partial() const { return partial_; }
 
@@ -124,6 +134,7 @@ class LockAnalysis {
   void add_event(AcquireEvent event) { events_by_function_[event.function].push_back(std::move(event)); }
   void add_block_event(BlockEvent event) { blocks_by_function_[event.function].push_back(std::move(event)); }
   void add_misuse(LockMisuse misuse) { misuses_by_function_[misuse.function].push_back(std::move(misuse)); }
+  void add_field_access(FieldAccess access) { field_accesses_.push_back(std::move(access)); }
 
  private:
   const Package& package_;
@@ -136,6 +147,7 @@ class LockAnalysis {
   std::vector<BlockEvent> block_events_;
   std::map<const Function*, std::vector<LockMisuse>> misuses_by_function_;
   std::vector<LockMisuse> misuses_;
+  std::vector<FieldAccess> field_accesses_;
   std::vector<const Function*> partial_;
 };
 

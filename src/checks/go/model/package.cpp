@@ -92,7 +92,8 @@ std::vector<LockRequirement> requirements_in(const std::string& doc, int line) {
   }
   // "REQUIRES: s.mu held", "requires s.mu to be held", "caller must hold s.mu",
   // "must be called with s.mu held".
-  for (const char* marker : {"requires:", "requires ", "caller must hold ", "callers must hold ", "must be called with "}) {
+  for (const char* marker : {"requires:", "requires ", "caller must hold ", "callers must hold ", "must be called with ",
+                             "assumes "}) {
     for (size_t pos = lower.find(marker); pos != std::string::npos; pos = lower.find(marker, pos + 1)) {
       size_t start = pos + std::string(marker).size();
       std::string path = path_after(doc, start);
