@@ -43,6 +43,14 @@ std::string repo_state(const std::string& repo) {
          git(repo, {"count-objects", "-v"}).out;
 }
 
+// Runs `check --format json` in dir, expects the change to be blocked, returns the report.
+nlohmann::json blocked_report(const std::string& dir) {
+  auto result = run_patchgate({"check", "--format", "json"}, dir);
+  INFO(result.err);
+  CHECK(result.code == 1);
+  return nlohmann::json::parse(result.out);
+}
+
 }  // namespace
 
 TEST_CASE("staged: a repository with no commits yet", "[diff]") {
@@ -146,10 +154,7 @@ TEST_CASE("CRLF and invalid UTF-8 are analysed and the JSON report stays valid",
   write_file(fs::path(repo) / "crlf.go", crlf);
   write_file(fs::path(repo) / "latin1.go", "package p\n\n// caf\xe9 \xff\xfe\nfunc g() {}\n");
   git(repo, {"add", "-A"});
-  auto result = run_patchgate({"check", "--format", "json"}, repo);
-  INFO(result.err);
-  CHECK(result.code == 1);
-  auto report = nlohmann::json::parse(result.out);
+  auto report = blocked_report(repo);
   REQUIRE(report["findings"].size() == 1);
   CHECK(report["findings"][0]["file"] == "crlf.go");
   CHECK(report["findings"][0]["line"] == 9);
@@ -192,10 +197,7 @@ TEST_CASE("running from a subdirectory keeps paths repository-relative", "[diff]
   std::string repo = init_repo(tmp);
   write_file(fs::path(repo) / "pkg/inner/locked.go", kGoLocked);
   git(repo, {"add", "-A"});
-  auto result = run_patchgate({"check", "--format", "json"}, (fs::path(repo) / "pkg/inner").string());
-  INFO(result.err);
-  CHECK(result.code == 1);
-  auto report = nlohmann::json::parse(result.out);
+  auto report = blocked_report((fs::path(repo) / "pkg/inner").string());
   REQUIRE(report["findings"].size() == 1);
   CHECK(report["findings"][0]["file"] == "pkg/inner/locked.go");
 }
@@ -206,10 +208,7 @@ TEST_CASE("paths with spaces and non-ASCII characters", "[diff]") {
   const std::string path = "dir with space/\xc3\xbc" "ber \xe6\x97\xa5\xe6\x9c\xac.go";
   write_file(fs::path(repo) / path, kGoLocked);
   git(repo, {"add", "-A"});
-  auto result = run_patchgate({"check", "--format", "json"}, repo);
-  INFO(result.err);
-  CHECK(result.code == 1);
-  auto report = nlohmann::json::parse(result.out);
+  auto report = blocked_report(repo);
   REQUIRE(report["findings"].size() == 1);
   CHECK(report["findings"][0]["file"] == path);
   auto text = run_patchgate({"check"}, repo);
