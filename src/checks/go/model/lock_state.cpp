@@ -1,5 +1,7 @@
 #include "checks/go/model/lock_state.h"
 
+#include "checks/go/model/stdlib_calls.h"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -55,51 +57,6 @@ bool is_terminating_call(std::string_view callee) {
   for (const char* name : names)
     if (callee == name) return true;
   return false;
-}
-
-// Functions of other packages that may block for long: (import path, name) -> description.
-const char* slow_function(const std::string& package, std::string_view name) {
-  struct Entry {
-    const char* package;
-    const char* name;
-  };
-  static const Entry entries[] = {
-      {"time", "Sleep"},       {"net/http", "Get"},      {"net/http", "Post"},      {"net/http", "PostForm"},
-      {"net/http", "Head"},    {"net", "Dial"},          {"net", "DialTimeout"},    {"net", "LookupHost"},
-      {"net", "LookupIP"},     {"os", "ReadFile"},       {"os", "WriteFile"},       {"os", "ReadDir"},
-      {"io/ioutil", "ReadFile"}, {"io/ioutil", "WriteFile"},
-      // io.Copy / io.ReadFull are left out: their reader is as often memory as a network.
-  };
-  for (const auto& e : entries)
-    if (package == e.package && name == e.name) return e.name;
-  return nullptr;
-}
-
-// Methods of other packages' types that may block for long.
-bool slow_method(const TypeRef& type, std::string_view name) {
-  auto any = [&](std::initializer_list<const char*> names) {
-    for (const char* n : names)
-      if (name == n) return true;
-    return false;
-  };
-  if (type.package == "sync") return type.name == "WaitGroup" && name == "Wait";
-  if (type.package == "net/http") return type.name == "Client" && any({"Do", "Get", "Post", "PostForm", "Head"});
-  if (type.package == "database/sql")
-    return any({"Query", "QueryContext", "QueryRow", "QueryRowContext", "Exec", "ExecContext", "Begin", "BeginTx",
-                "Ping", "PingContext", "Prepare", "PrepareContext", "Commit", "Rollback", "Conn"});
-  if (type.package == "os/exec") return type.name == "Cmd" && any({"Run", "Output", "CombinedOutput", "Wait"});
-  if (type.package == "os") return type.name == "File" && any({"Read", "Write", "ReadAt", "WriteAt", "Sync", "WriteString", "ReadFrom"});
-  if (type.package == "net") return any({"Read", "Write", "Accept", "ReadFrom", "WriteTo"});
-  return false;
-}
-
-// Result types of other packages' constructors, so `exec.Command(...).Run()` is recognised.
-std::optional<TypeRef> constructor_result(const std::string& package, std::string_view name) {
-  if (package == "os/exec" && (name == "Command" || name == "CommandContext")) return TypeRef::named("os/exec", "Cmd", true);
-  if (package == "os" && (name == "Open" || name == "Create" || name == "OpenFile")) return TypeRef::named("os", "File", true);
-  if (package == "database/sql" && name == "Open") return TypeRef::named("database/sql", "DB", true);
-  if (package == "net" && (name == "Dial" || name == "DialTimeout")) return TypeRef::named("net", "Conn", false);
-  return std::nullopt;
 }
 
 struct Deferred {
@@ -331,7 +288,7 @@ class FunctionWalker {
     find_missing_unlocks();
     // A requirement is this function's business only if it manages the lock itself (locks or
     // unlocks it somewhere); otherwise its own callers are the ones holding it.
-    for (auto& m : unmet_requirements_)
+    for (auto& m : pending_misuses_)
       if (managed_.count(m.lock.lock.key())) analysis_.add_misuse(std::move(m));
     for (const auto& [key, ref] : released_unowned_) summary_.released.push_back(ref);
     return std::move(summary_);
@@ -812,7 +769,7 @@ class FunctionWalker {
       m.lock.lock = *lock;
       m.lock.site = declaration_site(*callee, requirement);
       m.other = {m.lock.site};
-      unmet_requirements_.push_back(std::move(m));
+      pending_misuses_.push_back(std::move(m));
     }
     std::set<std::string> reported;
     for (const auto& a : summary.acquires) {
@@ -1031,7 +988,7 @@ class FunctionWalker {
     declared.text = f->guarded_by;
     m.other = {declared};
     m.write = write;
-    unmet_requirements_.push_back(std::move(m));  // kept only if this function manages the lock
+    pending_misuses_.push_back(std::move(m));
   }
 
   // `for _, r := range m.routes`: r is the element; `for v := range ch`: v is the element.
@@ -1352,7 +1309,8 @@ class FunctionWalker {
   std::map<std::string, TypeRef> locals_;
   std::map<std::string, LockRef> released_unowned_;
   std::vector<Exit> exits_;
-  std::vector<LockMisuse> unmet_requirements_;  // unmet requirements and unguarded accesses
+  // Unmet requirements and unguarded accesses: kept only if this function manages the lock.
+  std::vector<LockMisuse> pending_misuses_;
   std::set<std::string> managed_;  // locks this function locks or unlocks itself
   std::set<std::string> fresh_;    // locals holding a value built here, not yet shared
   std::vector<LoopContext> loops_;
