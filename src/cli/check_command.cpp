@@ -14,8 +14,9 @@ void setup_check(CLI::App& app, CheckOptions& options) {
   add_diff_options(app, options.diff);
   add_output_options(app, options.output);
   app.footer(
-      "Runs the static concurrency checklist over the changed Go code (no subprocesses): findings are\n"
-      "reported only where they touch an added or modified line, unless --all.\n\n"
+      "Runs the static concurrency checklist over the changed Go code (no subprocesses): a finding is\n"
+      "reported only when its location, a related location, or the locked region it describes\n"
+      "touches a changed line (an added line, or where lines were removed), unless --all.\n\n"
       "Exit codes: 0 pass, 1 blocked by findings, 2 usage or configuration error, 3 patchgate failed.\n\n"
       "Examples:\n"
       "  patchgate check                      # staged changes, as the pre-commit hook does\n"
