@@ -124,3 +124,22 @@ func (c *Conn) Echo() {
 	c.in.buf = c.in.buf[:0]
 	c.in.Unlock()
 }
+
+// (e) Two local mutexes captured by two goroutines that take them in opposite orders.
+func transferBoth(done chan<- bool) {
+	var a, b sync.Mutex
+	go func() {
+		a.Lock()
+		b.Lock() // want "go-lock-order" "lock order inversion: local transferBoth.b is locked while local transferBoth.a is held"
+		b.Unlock()
+		a.Unlock()
+		done <- true
+	}()
+	go func() {
+		b.Lock()
+		a.Lock()
+		a.Unlock()
+		b.Unlock()
+		done <- true
+	}()
+}

@@ -135,3 +135,37 @@ func (m *Mirror) Resync() {
 	defer m.mu.Unlock()
 	m.msgs = append(m.msgs[:0], m.feed.Last())
 }
+
+// Each goroutine declares its own mutexes: same names, different locks.
+func ownLocks(done chan<- bool) {
+	go func() {
+		var a, b sync.Mutex
+		a.Lock()
+		b.Lock()
+		b.Unlock()
+		a.Unlock()
+		done <- true
+	}()
+	go func() {
+		var a, b sync.Mutex
+		b.Lock()
+		a.Lock()
+		a.Unlock()
+		b.Unlock()
+		done <- true
+	}()
+}
+
+// Captured locals taken in one order by both goroutines.
+func sameOrder(done chan<- bool) {
+	var a, b sync.Mutex
+	for i := 0; i < 2; i++ {
+		go func() {
+			a.Lock()
+			b.Lock()
+			b.Unlock()
+			a.Unlock()
+			done <- true
+		}()
+	}
+}

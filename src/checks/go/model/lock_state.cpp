@@ -391,8 +391,52 @@ class FunctionWalker {
       if (!f->receiver_name.empty() && name == f->receiver_name) return TypeRef::named("", f->receiver_type, true);
       for (const auto& p : f->params)
         if (p.name == name) return p.type;
+      if (f != &fn_)
+        if (auto captured = declared_in(*f, name)) return captured;
     }
     return package_.global_type(name);
+  }
+
+  // A variable a closure captures: its `var name T` or `name := &T{}` in an enclosing function,
+  // before the closure. Scanned once per name.
+  std::optional<TypeRef> declared_in(const Function& outer, const std::string& name) const {
+    auto key = std::make_pair(&outer, name);
+    if (auto it = captured_.find(key); it != captured_.end()) return it->second;
+    std::optional<TypeRef> found;
+    uint32_t before = ts_node_start_byte(fn_.node);
+    std::vector<TSNode> stack{outer.body};
+    while (!stack.empty() && !found) {
+      TSNode node = stack.back();
+      stack.pop_back();
+      if (ts_node_is_null(node) || ts_node_start_byte(node) >= before) continue;
+      if (is(node, "var_spec")) {
+        TSNode type = field(node, "type");
+        for (TSNode n : children_by_field(node, "name"))
+          if (text(n) == name && !ts_node_is_null(type)) found = package_.type_of_node(type, file_);
+      } else if (is(node, "short_var_declaration")) {
+        TSNode left = field(node, "left");
+        TSNode right = field(node, "right");
+        uint32_t count = ts_node_named_child_count(left);
+        for (uint32_t i = 0; i < count && i < ts_node_named_child_count(right); ++i) {
+          if (text(ts_node_named_child(left, i)) != name) continue;
+          TSNode value = unparen(ts_node_named_child(right, i));
+          bool pointer = false;
+          if (is(value, "unary_expression")) {
+            pointer = true;
+            value = unparen(field(value, "operand"));
+          }
+          if (is(value, "composite_literal")) {
+            TypeRef t = package_.type_of_node(field(value, "type"), file_);
+            t.pointer = pointer;
+            found = t;
+          }
+        }
+      }
+      uint32_t count = ts_node_named_child_count(node);
+      for (uint32_t i = 0; i < count; ++i) stack.push_back(ts_node_named_child(node, i));
+    }
+    captured_[key] = found;
+    return found;
   }
 
   std::optional<TypeRef> type_of(TSNode expr, int guard = 0) const {
@@ -544,6 +588,14 @@ class FunctionWalker {
   // declares it ("Store.mu", "Registry.RWMutex"), or "var regMu"; "" for locals and parameters.
   std::string lock_class_of(TSNode operand, const LockRef& lock) const {
     if (lock.root == LockRef::Root::kGlobal && lock.path.empty()) return "var " + lock.name;
+    if (lock.root == LockRef::Root::kLocal && lock.path.empty()) {
+      // A local mutex is one lock for the function that declares it and every closure that
+      // captures it (goroutines of one test taking `a` and `b` in opposite orders).
+      const Function* owner = &fn_;
+      if (!locals_.count(lock.name))
+        while (owner->enclosing) owner = owner->enclosing;
+      return "local " + owner->display_name + "." + lock.name;
+    }
     TSNode x = unparen(operand);
     while (is(x, "unary_expression")) x = unparen(field(x, "operand"));
     std::string label = lock_label(operand, lock);
@@ -1313,6 +1365,7 @@ class FunctionWalker {
   std::vector<LockMisuse> pending_misuses_;
   std::set<std::string> managed_;  // locks this function locks or unlocks itself
   std::set<std::string> fresh_;    // locals holding a value built here, not yet shared
+  mutable std::map<std::pair<const Function*, std::string>, std::optional<TypeRef>> captured_;
   std::vector<LoopContext> loops_;
   bool in_select_case_ = false;  // a select's communications block only as the select itself
   FunctionSummary summary_;
