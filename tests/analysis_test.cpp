@@ -8,7 +8,7 @@ using namespace patchgate;
 
 namespace {
 
-Report analyse(const std::string& source) {
+Report analyse(const std::string& source, const Config& config = Config{}) {
   git::ChangeSet change;
   change.whole_tree = true;
   git::ChangedFile file;
@@ -17,7 +17,7 @@ Report analyse(const std::string& source) {
   change.files.push_back(file);
   change.revision = git::memory_source({{"p/p.go", source}});
   Report report;
-  checks::analyze_change(change, Config{}, checks::RuleSelection{}, report);
+  checks::analyze_change(change, config, checks::RuleSelection{}, report);
   return report;
 }
 
@@ -37,4 +37,28 @@ TEST_CASE("an unparsable file is analysed for what parsed", "[analysis]") {
   CHECK(report.findings[0].rule == "go-double-lock");
   REQUIRE(report.errors.size() == 1);
   CHECK(report.errors[0].message.find("syntax errors") != std::string::npos);
+}
+
+TEST_CASE("max_call_depth decides how deep the shared lock walk follows calls", "[analysis]") {
+  // Set holds s.mu, calls put, which calls evict, which locks s.mu: two levels down.
+  const std::string source =
+      "package p\n\nimport \"sync\"\n\ntype S struct{ mu sync.Mutex }\n\n"
+      "func (s *S) evict() {\n\ts.mu.Lock()\n\ts.mu.Unlock()\n}\n\n"
+      "func (s *S) put() { s.evict() }\n\n"
+      "func (s *S) Set() {\n\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\ts.put()\n}\n";
+  Report deep = analyse(source);
+  REQUIRE(deep.findings.size() == 1);
+  CHECK(deep.findings[0].rule == "go-double-lock");
+  CHECK(deep.findings[0].location.line == 8);
+
+  Config shallow;
+  for (const char* id : {"go-double-lock", "go-recursive-rlock", "go-lock-order", "go-lock-across-blocking",
+                         "go-lock-requirement", "go-guarded-access", "go-callback-under-lock", "go-undocumented-lock-state"})
+    shallow.rules[id].options = {{"max_call_depth", 1}};
+  CHECK(analyse(source, shallow).findings.empty());
+
+  // One rule asking for depth 1 does not cut the walk short for the others.
+  Config mixed;
+  mixed.rules["go-lock-order"].options = {{"max_call_depth", 1}};
+  CHECK(analyse(source, mixed).findings.size() == 1);
 }

@@ -38,6 +38,7 @@ struct ActiveRule {
   const RuleEntry* entry;
   Severity severity;
   std::unique_ptr<GoCheck> check;
+  int max_call_depth = 0;  // for rules with that option: how deep the shared lock walk must go
 };
 
 std::vector<ActiveRule> active_rules(const Config& config, const RuleSelection& selection) {
@@ -56,7 +57,11 @@ std::vector<ActiveRule> active_rules(const Config& config, const RuleSelection& 
     if (!selection.only.empty())
       enabled = std::find(selection.only.begin(), selection.only.end(), id) != selection.only.end();
     if (std::find(selection.without.begin(), selection.without.end(), id) != selection.without.end()) enabled = false;
-    if (enabled) out.push_back({&rule, severity, rule.make(options)});
+    if (!enabled) continue;
+    int depth = 0;
+    for (const auto& option : rule.info.options)
+      if (option.name == "max_call_depth") depth = options.get("max_call_depth", option.default_value);
+    out.push_back({&rule, severity, rule.make(options), depth});
   }
   return out;
 }
@@ -144,6 +149,11 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
                     Report& report) {
   report.change = change.description;
   auto rules = active_rules(config, selection);
+  // One lock walk per package serves every rule: as deep as the deepest rule asks.
+  go::LockAnalysisOptions lock_options;
+  lock_options.max_call_depth = 0;
+  for (const auto& rule : rules) lock_options.max_call_depth = std::max(lock_options.max_call_depth, rule.max_call_depth);
+  if (lock_options.max_call_depth == 0) lock_options.max_call_depth = go::LockAnalysisOptions{}.max_call_depth;
 
   // Changed files: record each, and collect analysable Go files by directory.
   std::map<std::string, const git::ChangedFile*> changed_go;
@@ -213,7 +223,7 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
         if (auto it = record_of.find(f.path); it != record_of.end() && changed_go.count(f.path))
           report.files[it->second].analysed = true;
       }
-      GoPackageContext context(package);
+      GoPackageContext context(package, lock_options);
       for (const auto& rule : rules) {
         ScopedSink sink(rule, changed_go, sources, change.whole_tree, report.findings);
         rule.check->check_package(context, sink);

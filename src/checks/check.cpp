@@ -8,8 +8,8 @@ int RuleOptions::get(const std::string& name, int fallback) const {
   return it->get<int>();
 }
 
-const go::LockAnalysis& GoPackageContext::locks(const go::LockAnalysisOptions& options) {
-  if (!locks_) locks_ = std::make_unique<go::LockAnalysis>(package_, options);
+const go::LockAnalysis& GoPackageContext::locks() {
+  if (!locks_) locks_ = std::make_unique<go::LockAnalysis>(package_, options_);
   return *locks_;
 }
 

@@ -56,14 +56,18 @@ class FindingSink {
 // Everything a Go check may look at for one package; shared analyses are computed on first use.
 class GoPackageContext {
  public:
-  explicit GoPackageContext(const go::Package& package) : package_(package) {}
+  // `options` are the lock analysis settings shared by every rule (the deepest call depth any
+  // active rule asks for), so one walk per package serves them all.
+  GoPackageContext(const go::Package& package, go::LockAnalysisOptions options)
+      : package_(package), options_(options) {}
   const go::Package& package() const { return package_; }
-  const go::LockAnalysis& locks(const go::LockAnalysisOptions& options);
+  const go::LockAnalysis& locks();
   // The lock analysis if a check asked for it, else nullptr.
   const go::LockAnalysis* built_locks() const { return locks_.get(); }
 
  private:
   const go::Package& package_;
+  go::LockAnalysisOptions options_;
   std::unique_ptr<go::LockAnalysis> locks_;
 };
 

@@ -8,12 +8,11 @@ namespace patchgate::checks::go {
 
 RuleInfo CallbackUnderLockCheck::info() { return lock_rule_info("go-callback-under-lock", Severity::kNote, true); }
 
-CallbackUnderLockCheck::CallbackUnderLockCheck(const RuleOptions& options)
-    : analysis_options_(lock_analysis_options(options)) {}
+CallbackUnderLockCheck::CallbackUnderLockCheck(const RuleOptions&) {}
 
 void CallbackUnderLockCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   std::set<std::pair<const Function*, std::string>> seen;
-  for (const auto& m : context.locks(analysis_options_).misuses()) {
+  for (const auto& m : context.locks().misuses()) {
     if (m.kind != LockMisuse::Kind::kCallbackUnderLock || !seen.emplace(m.function, m.site.text).second) continue;
     const std::string& lock = m.lock.site.text;
     Finding finding;

@@ -6,10 +6,10 @@ namespace patchgate::checks::go {
 
 RuleInfo DeferLockCheck::info() { return lock_rule_info("go-defer-lock", Severity::kError, false); }
 
-DeferLockCheck::DeferLockCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
+DeferLockCheck::DeferLockCheck(const RuleOptions&) {}
 
 void DeferLockCheck::check_package(GoPackageContext& context, FindingSink& sink) {
-  for (const auto& m : context.locks(analysis_options_).misuses()) {
+  for (const auto& m : context.locks().misuses()) {
     const std::string& lock = m.lock.site.text;
     Finding finding;
     finding.location = location_of(m.site);

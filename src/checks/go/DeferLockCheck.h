@@ -11,8 +11,6 @@ class DeferLockCheck final : public GoCheck {
   explicit DeferLockCheck(const RuleOptions& options);
   void check_package(GoPackageContext& context, FindingSink& sink) override;
 
- private:
-  LockAnalysisOptions analysis_options_;
 };
 
 }  // namespace patchgate::checks::go

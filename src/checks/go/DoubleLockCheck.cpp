@@ -6,7 +6,7 @@ namespace patchgate::checks::go {
 
 RuleInfo DoubleLockCheck::info() { return lock_rule_info("go-double-lock", Severity::kError, true); }
 
-DoubleLockCheck::DoubleLockCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
+DoubleLockCheck::DoubleLockCheck(const RuleOptions&) {}
 
 namespace {
 
@@ -26,7 +26,7 @@ void DoubleLockCheck::check_package(GoPackageContext& context, FindingSink& sink
   // RLock while read-locked is go-recursive-rlock's story.
   auto conflicting = [](const HeldLock& held, const Acquisition& inner) { return !(held.shared && inner.shared); };
   for_each_reacquisition(
-      context.locks(analysis_options_), conflicting, [&](const AcquireEvent& event, const HeldLock& held) {
+      context.locks(), conflicting, [&](const AcquireEvent& event, const HeldLock& held) {
         const Acquisition& inner = event.acquisition;
         Finding finding;
         finding.location = location_of(inner.site);

@@ -13,12 +13,11 @@ RuleInfo GuardedAccessCheck::info() {
   return info;
 }
 
-GuardedAccessCheck::GuardedAccessCheck(const RuleOptions& options)
-    : analysis_options_(lock_analysis_options(options)) {}
+GuardedAccessCheck::GuardedAccessCheck(const RuleOptions&) {}
 
 void GuardedAccessCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   std::set<std::tuple<const Function*, std::string, bool>> seen;  // first access per function, field, kind
-  for (const auto& m : context.locks(analysis_options_).misuses()) {
+  for (const auto& m : context.locks().misuses()) {
     if (m.kind != LockMisuse::Kind::kGuardedAccess) continue;
     if (!seen.emplace(m.function, m.site.text, m.write).second) continue;
     const Site& declared = m.other.front();

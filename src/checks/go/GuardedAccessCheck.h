@@ -12,8 +12,6 @@ class GuardedAccessCheck final : public GoCheck {
   explicit GuardedAccessCheck(const RuleOptions& options);
   void check_package(GoPackageContext& context, FindingSink& sink) override;
 
- private:
-  LockAnalysisOptions analysis_options_;
 };
 
 }  // namespace patchgate::checks::go

@@ -8,11 +8,11 @@ namespace patchgate::checks::go {
 
 RuleInfo LockAcrossBlockingCheck::info() { return lock_rule_info("go-lock-across-blocking", Severity::kWarning, true); }
 
-LockAcrossBlockingCheck::LockAcrossBlockingCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
+LockAcrossBlockingCheck::LockAcrossBlockingCheck(const RuleOptions&) {}
 
 void LockAcrossBlockingCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   std::set<std::pair<const Function*, std::string>> reported;  // one finding per function and lock
-  for (const auto& event : context.locks(analysis_options_).block_events()) {
+  for (const auto& event : context.locks().block_events()) {
     const BlockingOp& op = event.op;
     for (const auto& held : event.held) {
       if (held.from_caller) continue;  // the caller holds it; reported at the caller's call

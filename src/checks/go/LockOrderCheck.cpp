@@ -8,7 +8,7 @@ namespace patchgate::checks::go {
 
 RuleInfo LockOrderCheck::info() { return lock_rule_info("go-lock-order", Severity::kError, true); }
 
-LockOrderCheck::LockOrderCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
+LockOrderCheck::LockOrderCheck(const RuleOptions&) {}
 
 namespace {
 
@@ -47,7 +47,7 @@ Finding view_of(const OrderSite& here, const OrderSite& there) {
 void LockOrderCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   // The first place (in package order) each ordered pair of lock classes occurs.
   std::map<std::pair<std::string, std::string>, OrderSite> first_site;
-  for (const auto& event : context.locks(analysis_options_).events()) {
+  for (const auto& event : context.locks().events()) {
     const std::string& second = event.acquisition.lock_class;
     if (second.empty()) continue;
     for (const auto& held : event.held) {

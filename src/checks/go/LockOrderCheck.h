@@ -12,8 +12,6 @@ class LockOrderCheck final : public GoCheck {
   explicit LockOrderCheck(const RuleOptions& options);
   void check_package(GoPackageContext& context, FindingSink& sink) override;
 
- private:
-  LockAnalysisOptions analysis_options_;
 };
 
 }  // namespace patchgate::checks::go

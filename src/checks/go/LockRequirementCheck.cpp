@@ -10,11 +10,10 @@ RuleInfo LockRequirementCheck::info() {
   return info;
 }
 
-LockRequirementCheck::LockRequirementCheck(const RuleOptions& options)
-    : analysis_options_(lock_analysis_options(options)) {}
+LockRequirementCheck::LockRequirementCheck(const RuleOptions&) {}
 
 void LockRequirementCheck::check_package(GoPackageContext& context, FindingSink& sink) {
-  for (const auto& m : context.locks(analysis_options_).misuses()) {
+  for (const auto& m : context.locks().misuses()) {
     if (m.kind != LockMisuse::Kind::kRequirementUnmet) continue;
     const Site& declared = m.other.front();
     const std::string& callee = m.site.text;

@@ -6,10 +6,10 @@ namespace patchgate::checks::go {
 
 RuleInfo MissingUnlockCheck::info() { return lock_rule_info("go-missing-unlock", Severity::kError, false); }
 
-MissingUnlockCheck::MissingUnlockCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
+MissingUnlockCheck::MissingUnlockCheck(const RuleOptions&) {}
 
 void MissingUnlockCheck::check_package(GoPackageContext& context, FindingSink& sink) {
-  for (const auto& m : context.locks(analysis_options_).misuses()) {
+  for (const auto& m : context.locks().misuses()) {
     if (m.kind != LockMisuse::Kind::kMissingUnlock) continue;
     const std::string& lock = m.lock.site.text;
     Finding finding;

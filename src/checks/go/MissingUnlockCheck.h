@@ -11,8 +11,6 @@ class MissingUnlockCheck final : public GoCheck {
   explicit MissingUnlockCheck(const RuleOptions& options);
   void check_package(GoPackageContext& context, FindingSink& sink) override;
 
- private:
-  LockAnalysisOptions analysis_options_;
 };
 
 }  // namespace patchgate::checks::go

@@ -6,12 +6,12 @@ namespace patchgate::checks::go {
 
 RuleInfo RecursiveRLockCheck::info() { return lock_rule_info("go-recursive-rlock", Severity::kError, true); }
 
-RecursiveRLockCheck::RecursiveRLockCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
+RecursiveRLockCheck::RecursiveRLockCheck(const RuleOptions&) {}
 
 void RecursiveRLockCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   auto read_after_read = [](const HeldLock& held, const Acquisition& inner) { return held.shared && inner.shared; };
   for_each_reacquisition(
-      context.locks(analysis_options_), read_after_read, [&](const AcquireEvent& event, const HeldLock& held) {
+      context.locks(), read_after_read, [&](const AcquireEvent& event, const HeldLock& held) {
         const Acquisition& inner = event.acquisition;
         const std::string& lock = inner.site.text;
         const std::string& caller = event.function->display_name;

@@ -14,8 +14,7 @@ RuleInfo UndocumentedLockStateCheck::info() {
   return info;
 }
 
-UndocumentedLockStateCheck::UndocumentedLockStateCheck(const RuleOptions& options)
-    : analysis_options_(lock_analysis_options(options)) {}
+UndocumentedLockStateCheck::UndocumentedLockStateCheck(const RuleOptions&) {}
 
 namespace {
 
@@ -26,7 +25,7 @@ bool has_locked_suffix(const std::string& name) {
 }  // namespace
 
 void UndocumentedLockStateCheck::check_package(GoPackageContext& context, FindingSink& sink) {
-  const LockAnalysis& locks = context.locks(analysis_options_);
+  const LockAnalysis& locks = context.locks();
   // For each field: the lock classes held at every access made under some lock, and how many
   // such accesses there are, by how many functions.
   struct Protection {

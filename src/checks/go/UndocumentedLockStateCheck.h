@@ -12,8 +12,6 @@ class UndocumentedLockStateCheck final : public GoCheck {
   explicit UndocumentedLockStateCheck(const RuleOptions& options);
   void check_package(GoPackageContext& context, FindingSink& sink) override;
 
- private:
-  LockAnalysisOptions analysis_options_;
 };
 
 }  // namespace patchgate::checks::go

@@ -6,10 +6,10 @@ namespace patchgate::checks::go {
 
 RuleInfo UnlockNotHeldCheck::info() { return lock_rule_info("go-unlock-not-held", Severity::kError, false); }
 
-UnlockNotHeldCheck::UnlockNotHeldCheck(const RuleOptions& options) : analysis_options_(lock_analysis_options(options)) {}
+UnlockNotHeldCheck::UnlockNotHeldCheck(const RuleOptions&) {}
 
 void UnlockNotHeldCheck::check_package(GoPackageContext& context, FindingSink& sink) {
-  for (const auto& m : context.locks(analysis_options_).misuses()) {
+  for (const auto& m : context.locks().misuses()) {
     const std::string& lock = m.lock.site.text;
     Finding finding;
     finding.enclosing_function = m.function->display_name;

@@ -12,8 +12,6 @@ class UnlockNotHeldCheck final : public GoCheck {
   explicit UnlockNotHeldCheck(const RuleOptions& options);
   void check_package(GoPackageContext& context, FindingSink& sink) override;
 
- private:
-  LockAnalysisOptions analysis_options_;
 };
 
 }  // namespace patchgate::checks::go

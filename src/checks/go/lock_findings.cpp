@@ -18,12 +18,6 @@ RuleInfo lock_rule_info(const char* id, Severity severity, bool follows_calls) {
   return info;
 }
 
-LockAnalysisOptions lock_analysis_options(const RuleOptions& options) {
-  LockAnalysisOptions analysis;
-  analysis.max_call_depth = options.get("max_call_depth", 8);
-  return analysis;
-}
-
 Location location_of(const Site& site) {
   return Location{site.file, site.line, site.column, site.end_line, site.end_column};
 }

@@ -11,9 +11,8 @@
 namespace patchgate::checks::go {
 
 // What every lock-state rule declares: checklist item 3, category lock-state, and (for rules
-// that follow calls) the max_call_depth option, read by lock_analysis_options.
+// that follow calls) the max_call_depth option, which sizes the package's shared lock walk.
 RuleInfo lock_rule_info(const char* id, Severity severity, bool follows_calls);
-LockAnalysisOptions lock_analysis_options(const RuleOptions& options);
 
 // Helpers the lock-state rules share to turn walker sites into findings.
 Location location_of(const Site& site);

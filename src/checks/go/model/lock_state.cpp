@@ -824,7 +824,12 @@ class FunctionWalker {
       pending_misuses_.push_back(std::move(m));
     }
     std::set<std::string> reported;
+    // A call chain longer than max_call_depth is not followed, however the summary was reached.
+    auto too_deep = [&](const std::vector<Site>& calls) {
+      return static_cast<int>(calls.size()) + 1 > analysis_.options().max_call_depth;
+    };
     for (const auto& a : summary.acquires) {
+      if (too_deep(a.calls)) continue;
       auto lock = bind(a.lock, call, receiver);
       if (!lock || !reported.insert(lock->key()).second) continue;
       Acquisition mapped = a;
@@ -832,7 +837,7 @@ class FunctionWalker {
       mapped.calls.insert(mapped.calls.begin(), call_site);
       acquire(state, std::move(mapped), false);
     }
-    if (summary.blocks) {
+    if (summary.blocks && !too_deep(summary.blocks->calls)) {
       BlockingOp op = *summary.blocks;
       op.calls.insert(op.calls.begin(), call_site);
       blocking(state, std::move(op));
@@ -840,6 +845,7 @@ class FunctionWalker {
     for (const auto& r : summary.released)
       if (auto lock = bind(r, call, receiver)) release(state, *lock);
     for (const auto& h : summary.held_at_exit) {
+      if (too_deep(h.calls)) continue;
       auto lock = bind(h.lock, call, receiver);
       if (!lock || state.find(lock->key())) continue;
       HeldLock mapped = h;
