@@ -259,7 +259,7 @@ TEST_CASE("patch mode applies in memory and leaves the repository untouched", "[
   git(repo, {"checkout", "--", "."});
   std::string before = repo_state(repo);
 
-  auto from_stdin = run_patchgate({"check", "--patch", "-", "--format", "json"}, repo, patch);
+  auto from_stdin = run_patchgate({"check", "--patch", "-", "--format", "json", "--rules", "go-double-lock"}, repo, patch);
   INFO(from_stdin.err);
   CHECK(from_stdin.code == 1);
   auto report = nlohmann::json::parse(from_stdin.out);
@@ -312,4 +312,39 @@ TEST_CASE("whole-tree mode reads every tracked file and a bare repository refuse
   CHECK(result.err.find("bare") != std::string::npos);
   auto commit = run_patchgate({"check", "--commit", "HEAD"}, (tmp.path() / "bare.git").string());
   CHECK(commit.code == 0);
+}
+
+TEST_CASE("a removal marks the lines around it whether the diff has context or not", "[diff]") {
+  TempDir tmp;
+  std::string repo = init_repo(tmp);
+  write_file(fs::path(repo) / "p/p.go", "package p\n\nfunc F() {\n\ta()\n\tb()\n\tc()\n}\n");
+  commit_all(repo, "base");
+  write_file(fs::path(repo) / "p/p.go", "package p\n\nfunc F() {\n\ta()\n\tc()\n}\n");  // b() removed
+  commit_all(repo, "drop b");
+
+  ChangeSet committed = load(repo, spec_of(DiffSpec::Kind::kCommit, "HEAD"));
+  const auto* file = find(committed, "p/p.go");
+  REQUIRE(file);
+  CHECK(file->added_lines.empty());
+  CHECK(file->touched_lines.contains(4));
+  CHECK(file->touched_lines.contains(5));
+  CHECK_FALSE(file->touched_lines.contains(3));
+  CHECK(committed.message == "drop b\n");
+  REQUIRE(committed.base);
+  CHECK(committed.base->read("p/p.go").value_or("").find("b()") != std::string::npos);
+
+  // The same change as a patch with three lines of context.
+  std::string patch = git(repo, {"diff", "HEAD~1", "HEAD"}).out;
+  git(repo, {"reset", "-q", "--hard", "HEAD~1"});
+  DiffSpec spec = spec_of(DiffSpec::Kind::kPatch);
+  spec.patch_text = patch;
+  spec.patch_name = "change.patch";
+  ChangeSet patched = load(repo, spec);
+  file = find(patched, "p/p.go");
+  REQUIRE(file);
+  CHECK(file->added_lines.empty());
+  CHECK(file->touched_lines.contains(4));
+  CHECK(file->touched_lines.contains(5));
+  CHECK_FALSE(file->touched_lines.contains(3));
+  CHECK_FALSE(file->touched_lines.contains(6));
 }

@@ -128,12 +128,17 @@ std::vector<ChangedFile> collect_files(git_diff* diff, const SourceTree& revisio
           // A pure removal has no new line; the lines on either side of the gap stand for it.
           if (hunk->old_lines > 0 && hunk->new_lines == 0)
             file.touched_lines.add(std::max(1, hunk->new_start), hunk->new_start + 1);
+          // Removals inside a hunk with context (a parsed patch): the lines on either side too.
+          int next_new = hunk->new_start;
           for (size_t l = 0; l < lines; ++l) {
             const git_diff_line* line = nullptr;
             check(git_patch_get_line_in_hunk(&line, patch.get(), h, l), "cannot read a line of " + file.path);
+            if (line->new_lineno > 0) next_new = line->new_lineno + 1;
             if (line->origin == GIT_DIFF_LINE_ADDITION && line->new_lineno > 0) {
               file.added_lines.add(line->new_lineno, line->new_lineno);
               file.touched_lines.add(line->new_lineno, line->new_lineno);
+            } else if (line->origin == GIT_DIFF_LINE_DELETION && hunk->new_lines > 0) {
+              file.touched_lines.add(std::max(1, next_new - 1), next_new);
             }
           }
         }
@@ -219,6 +224,34 @@ std::vector<ChangedFile> files_of_patch(const std::string& text, const std::stri
   return collect_files(diff.get(), revision, limits);
 }
 
+TreeHandle dup_tree(const git_tree* tree) {
+  TreeHandle copy;
+  if (tree) check(git_tree_dup(copy.out(), const_cast<git_tree*>(tree)), "cannot copy a tree");
+  return copy;
+}
+
+std::unique_ptr<SourceTree> base_source(const std::shared_ptr<Repository>& repo, const git_tree* tree) {
+  if (!tree) return nullptr;
+  return tree_source(repo, dup_tree(tree));
+}
+
+// The messages of the commits reachable from `to` and not from `from` (newest first, at most
+// 200), which is where an author says "refactor" or "no functional change".
+std::string messages_between(const Repository& repo, const git_commit* from, const git_commit* to) {
+  Handle<git_revwalk, git_revwalk_free> walk;
+  if (git_revwalk_new(walk.out(), repo.get()) < 0) return "";
+  if (git_revwalk_push(walk.get(), git_commit_id(to)) < 0) return "";
+  if (from) git_revwalk_hide(walk.get(), git_commit_id(from));
+  std::string out;
+  git_oid oid;
+  for (int n = 0; n < 200 && git_revwalk_next(&oid, walk.get()) == 0; ++n) {
+    CommitHandle commit;
+    if (git_commit_lookup(commit.out(), repo.get(), &oid) < 0) break;
+    if (const char* message = git_commit_message(commit.get())) out += std::string(message) + "\n";
+  }
+  return out;
+}
+
 ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpec& spec, const DiffLimits& limits) {
   ChangeSet change;
   git_diff_options options = base_diff_options(limits);
@@ -239,6 +272,7 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
             "cannot diff HEAD against the index");
       change.description = "staged changes";
       change.revision = index_source(repo, std::move(index));
+      change.base = base_source(repo, raw(head));
       break;
     }
     case DiffSpec::Kind::kWorktree: {
@@ -249,6 +283,7 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
             "cannot diff HEAD against the working tree");
       change.description = "working-tree changes";
       change.revision = workdir_source(repo);
+      change.base = base_source(repo, raw(head));
       break;
     }
     case DiffSpec::Kind::kBase: {
@@ -264,6 +299,8 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
             "cannot diff the merge-base against HEAD");
       change.description = "changes since the merge-base of " + spec.rev + " and HEAD";
       change.revision = tree_source(repo, std::move(new_tree));
+      change.base = base_source(repo, old_tree.get());
+      change.message = messages_between(*repo, base.get(), head.get());
       break;
     }
     case DiffSpec::Kind::kRange: {
@@ -283,6 +320,8 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
             "cannot diff " + spec.rev);
       change.description = spec.rev;
       change.revision = tree_source(repo, std::move(new_tree));
+      change.base = base_source(repo, old_tree.get());
+      change.message = messages_between(*repo, old_commit.get(), b.get());
       break;
     }
     case DiffSpec::Kind::kCommit: {
@@ -293,6 +332,8 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
             "cannot diff commit " + spec.rev);
       change.description = "commit " + spec.rev;
       change.revision = tree_source(repo, std::move(new_tree));
+      change.base = base_source(repo, raw(old_tree));
+      if (const char* message = git_commit_message(commit.get())) change.message = message;
       break;
     }
     case DiffSpec::Kind::kPatch: {
@@ -310,6 +351,10 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
                         "make the patch against HEAD (git diff HEAD), or commit its base first");
       change.description = "patch " + spec.patch_name;
       change.revision = index_source(repo, std::move(applied));
+      change.base = base_source(repo, head.get());
+      // A `git format-patch` mail carries its commit message before the first file.
+      size_t first_file = spec.patch_text.find("\ndiff --git ");
+      if (first_file != std::string::npos) change.message = spec.patch_text.substr(0, first_file);
       break;
     }
     case DiffSpec::Kind::kAll: {

@@ -56,6 +56,8 @@ struct ChangeSet {
   bool whole_tree = false;  // --all: every file, no diff filter
   std::vector<ChangedFile> files;
   std::unique_ptr<SourceTree> revision;  // the new revision
+  std::unique_ptr<SourceTree> base;      // the old revision; null for --all and a first commit
+  std::string message;                   // the messages of the commits in the change, if any
 };
 
 struct DiffLimits {
