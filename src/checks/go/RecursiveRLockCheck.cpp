@@ -28,7 +28,7 @@ void RecursiveRLockCheck::check_package(GoPackageContext& context, FindingSink& 
             "for the first read lock: deadlock";
         finding.fix = "take the read lock once: pass the state down, or split out a helper that expects the lock held";
         add_scope(finding, taken_at(held), inner.calls.empty() ? inner.site : inner.calls.front());
-      add_held_related(finding, held, "first read-locked");
+        add_held_related(finding, held, "first read-locked");
         add_call_related(finding, inner.calls, "with the read lock held");
         sink.report(std::move(finding), caller + "|" + inner.lock.key());
       });

@@ -272,6 +272,7 @@ class FunctionWalker {
     }
     walk_block(fn_.body, state, 0);
     if (state.live) record_exit(state, end_of_body());
+    apply_annotations();
     // held_at_exit: taken by this function and held on every normal return.
     if (!exits_.empty()) {
       std::vector<State> exit_states;
@@ -286,6 +287,7 @@ class FunctionWalker {
                                   summary_.held_at_exit.end());
     }
     find_missing_unlocks();
+    for (const auto& [key, ref] : annotated_released_) released_unowned_.emplace(key, ref);
     // A requirement is this function's business only if it manages the lock itself (locks or
     // unlocks it somewhere); otherwise its own callers are the ones holding it.
     for (auto& m : pending_misuses_)
@@ -323,10 +325,31 @@ class FunctionWalker {
     return false;
   }
 
+  // +checklocksacquire: the function returns holding the lock, whatever its body shows;
+  // +checklocksrelease: it releases its caller's lock.
+  void apply_annotations() {
+    for (const auto& annotation : fn_.acquires) {
+      auto lock = requirement_lock(package_, fn_, annotation);
+      if (!lock) continue;
+      acquired_by_contract_.insert(lock->key());
+      bool present = std::any_of(summary_.held_at_exit.begin(), summary_.held_at_exit.end(),
+                                 [&](const HeldLock& h) { return h.lock.key() == lock->key(); });
+      if (present) continue;
+      HeldLock held;
+      held.lock = *lock;
+      held.site = declaration_site(fn_, annotation);
+      held.shared = annotation.source == "+checklocksacquireread";
+      summary_.held_at_exit.push_back(std::move(held));
+    }
+    for (const auto& annotation : fn_.releases)
+      if (auto lock = requirement_lock(package_, fn_, annotation)) annotated_released_.emplace(lock->key(), *lock);
+  }
+
   void find_missing_unlocks() {
     for (const auto& exit : exits_) {
       if (exit.site.text == "return-release") continue;
       for (const auto& held : exit.held) {
+        if (acquired_by_contract_.count(held.lock.key())) continue;
         if (held.from_caller || !held.calls.empty() || held.site.function != fn_.display_name) continue;
         for (const auto& other : exits_) {
           if (!other.released.count(held.lock.key())) continue;
@@ -586,7 +609,7 @@ class FunctionWalker {
 
   // The package-wide name of the mutex a lock expression denotes: the field and the type that
   // declares it ("Store.mu", "Registry.RWMutex"), or "var regMu"; "" for locals and parameters.
-  std::string lock_class_of(TSNode operand, const LockRef& lock) const {
+  std::string lock_class_of(TSNode operand, const LockRef& lock, bool qualify = true) const {
     if (lock.root == LockRef::Root::kGlobal && lock.path.empty()) return "var " + lock.name;
     if (lock.root == LockRef::Root::kLocal && lock.path.empty()) {
       // A local mutex is one lock for the function that declares it and every closure that
@@ -600,9 +623,9 @@ class FunctionWalker {
     while (is(x, "unary_expression")) x = unparen(field(x, "operand"));
     std::string label = lock_label(operand, lock);
     std::string written = text(unparen(operand));
-    if (label != written) return qualified_class(x, label.substr(written.size() + 1));  // embedded: X.Lock()
+    if (label != written) return qualified_class(x, label.substr(written.size() + 1), qualify);  // embedded: X.Lock()
     if (is(x, "selector_expression")) {
-      std::string cls = qualified_class(field(x, "operand"), text(field(x, "field")));
+      std::string cls = qualified_class(field(x, "operand"), text(field(x, "field")), qualify);
       if (cls.empty() && lock.root == LockRef::Root::kGlobal) return "var " + lock.name + lock.path;
       return cls;
     }
@@ -612,11 +635,11 @@ class FunctionWalker {
   // "Owner.member" for the member of the value `owner` denotes. When that value is one of
   // several same-typed fields of its parent (Conn.in and Conn.out are both halfConn), the
   // parent's field qualifies it ("Conn.in.Mutex"), so the two are not taken for one lock.
-  std::string qualified_class(TSNode owner, const std::string& member) const {
+  std::string qualified_class(TSNode owner, const std::string& member, bool qualify = true) const {
     auto type = type_of(owner);
     if (!type || type->empty() || !type->package.empty()) return "";
     owner = unparen(owner);
-    if (is(owner, "selector_expression")) {
+    if (qualify && is(owner, "selector_expression")) {
       auto parent = type_of(field(owner, "operand"));
       const TypeDecl* decl = parent ? package_.resolve_decl(*parent) : nullptr;
       if (decl && decl->is_struct) {
@@ -823,6 +846,13 @@ class FunctionWalker {
       m.other = {m.lock.site};
       pending_misuses_.push_back(std::move(m));
     }
+    for (const auto& exclusion : callee->excludes) {
+      auto excluded = requirement_lock(package_, *callee, exclusion);
+      auto lock = excluded ? bind(*excluded, call, receiver) : std::nullopt;
+      const HeldLock* held = lock ? state.find(lock->key()) : nullptr;
+      if (!held) continue;
+      misuse(LockMisuse::Kind::kExcludedHeld, call_site, *held, {declaration_site(*callee, exclusion)});
+    }
     std::set<std::string> reported;
     // A call chain longer than max_call_depth is not followed, however the summary was reached.
     auto too_deep = [&](const std::vector<Site>& calls) {
@@ -855,12 +885,74 @@ class FunctionWalker {
     }
   }
 
+  bool is_cond(TSNode expr) const {
+    auto type = type_of(expr);
+    return type && type->is("sync", "Cond");
+  }
+
+  // The lock a sync.Cond waits with, and its class: `s.cond` where the package assigns
+  // `s.cond = sync.NewCond(&s.mu)`, or a local `c := sync.NewCond(&mu)`.
+  std::optional<std::pair<LockRef, std::string>> cond_lock(TSNode cond) const {
+    cond = unparen(cond);
+    if (!is_cond(cond)) return std::nullopt;
+    if (is(cond, "selector_expression")) {
+      const std::string* path = package_.cond_field_lock(text(field(cond, "field")));
+      if (!path) return std::nullopt;
+      TSNode owner = field(cond, "operand");
+      auto ref = lock_ref_of(owner);
+      if (!ref) return std::nullopt;
+      ref->path += *path;
+      bool one_field = path->find('.', 1) == std::string::npos;
+      return std::make_pair(*ref, one_field ? qualified_class(owner, path->substr(1)) : std::string());
+    }
+    if (is(cond, "identifier")) {
+      auto lock = package_.cond_local_lock(fn_, text(cond));
+      auto ref = lock ? lock_ref_of(*lock) : std::nullopt;
+      if (!ref) return std::nullopt;
+      return std::make_pair(*ref, lock_class_of(*lock, *ref));
+    }
+    return std::nullopt;
+  }
+
+  // `c.Wait()` releases c.L while it waits, and only c.L: any other lock held stays held for as
+  // long as the wait lasts.
+  void on_cond_wait(TSNode call, TSNode cond, State& state) {
+    auto bound = cond_lock(cond);
+    if (!bound) return;
+    State others = state;
+    others.remove(bound->first.key());
+    if (others.held.empty()) return;
+    BlockingOp op;
+    op.what = "sync.Cond.Wait on " + text(unparen(cond)) + " (it releases only its own lock)";
+    op.site = site_of(call, op.what);
+    analysis_.add_block_event({&fn_, std::move(op), others.held});
+  }
+
   // Handles one call in evaluation order. Returns false when the goroutine cannot continue.
   void on_call(TSNode call, State& state, int nesting) {
     TSNode function = unparen(field(call, "function"));
     if (is(function, "func_literal")) {  // immediately invoked: runs now, with our locks
       walk_inline_literal(function, state, nesting);
       return;
+    }
+    if (is(function, "selector_expression")) {
+      std::string_view method = file_.tree.text(field(function, "field"));
+      TSNode operand = field(function, "operand");
+      if (method == "Wait" && is_cond(operand)) return on_cond_wait(call, operand, state);
+      // `c.L.Lock()`: the lock the cond was built with, when the package says which.
+      TSNode bare = unparen(operand);
+      if (lock_op_named(method) != LockOp::kNone && is(bare, "selector_expression") &&
+          text(field(bare, "field")) == "L" && is_cond(field(bare, "operand"))) {
+        std::optional<LockRef> lock;
+        std::string lock_class;
+        if (auto bound = cond_lock(field(bare, "operand"))) {
+          lock = bound->first;
+          lock_class = bound->second;
+        } else {
+          lock = lock_ref_of(bare);
+        }
+        if (lock) return on_lock_op(call, operand, *lock, lock_class, lock_class, lock_op_named(method), state);
+      }
     }
     if (is(function, "selector_expression")) {
       LockOp op = lock_op_named(file_.tree.text(field(function, "field")));
@@ -872,20 +964,9 @@ class FunctionWalker {
           return;
         }
         TSNode operand = field(function, "operand");
-        if (auto lock = lock_target(operand)) {
-          managed_.insert(lock->key());
-          if (op == LockOp::kLock || op == LockOp::kRLock) {
-            Acquisition a;
-            a.lock = *lock;
-            a.shared = op == LockOp::kRLock;
-            a.site = site_of(call, lock_label(operand, *lock));
-            a.lock_class = lock_class_of(operand, *lock);
-            acquire(state, std::move(a), true);
-          } else {
-            release_explicit(state, *lock, site_of(call, lock_label(operand, *lock)), op == LockOp::kRUnlock);
-          }
-          return;
-        }
+        if (auto lock = lock_target(operand))
+          return on_lock_op(call, operand, *lock, lock_class_of(operand, *lock), lock_class_of(operand, *lock, false), op,
+                            state);
       }
     }
     std::optional<LockRef> receiver;
@@ -899,6 +980,22 @@ class FunctionWalker {
     }
     check_external_blocking(call, function, state);
     check_callback(call, function, state);
+  }
+
+  void on_lock_op(TSNode call, TSNode operand, const LockRef& lock, std::string lock_class, std::string type_class,
+                  LockOp op, State& state) {
+    managed_.insert(lock.key());
+    if (op == LockOp::kLock || op == LockOp::kRLock) {
+      Acquisition a;
+      a.lock = lock;
+      a.shared = op == LockOp::kRLock;
+      a.site = site_of(call, lock_label(operand, lock));
+      a.lock_class = std::move(lock_class);
+      a.type_class = std::move(type_class);
+      acquire(state, std::move(a), true);
+    } else {
+      release_explicit(state, lock, site_of(call, lock_label(operand, lock)), op == LockOp::kRUnlock);
+    }
   }
 
   // Code the caller does not control, run inside the critical section: a function value
@@ -1366,6 +1463,8 @@ class FunctionWalker {
   std::map<std::string, int> params_;
   std::map<std::string, TypeRef> locals_;
   std::map<std::string, LockRef> released_unowned_;
+  std::map<std::string, LockRef> annotated_released_;  // +checklocksrelease
+  std::set<std::string> acquired_by_contract_;         // +checklocksacquire: returning with it held is the point
   std::vector<Exit> exits_;
   // Unmet requirements and unguarded accesses: kept only if this function manages the lock.
   std::vector<LockMisuse> pending_misuses_;

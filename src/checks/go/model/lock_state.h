@@ -36,6 +36,7 @@ struct Site {
 struct Acquisition {
   LockRef lock;              // in the namespace of the function being walked
   std::string lock_class;    // package-wide name of the mutex field ("Store.mu", "var regMu"), "" for locals
+  std::string type_class;    // lock_class without the owner's field ("Conn.in.Mutex" -> "halfConn.Mutex")
   bool shared = false;       // RLock
   Site site;                 // the Lock/RLock call itself (possibly inside a callee)
   std::vector<Site> calls;   // call sites from the walked function down to the acquiring one
@@ -78,6 +79,7 @@ struct LockMisuse {
     kRequirementUnmet,  // a call to a function that requires a lock the caller does not hold
     kGuardedAccess,     // a field declared guarded by a lock accessed without it
     kCallbackUnderLock, // a function value or interface method called while holding a lock
+    kExcludedHeld,      // a call to a function that must not be called with a lock held, with it held
   };
   Kind kind;
   const Function* function = nullptr;
@@ -131,10 +133,19 @@ class LockAnalysis {
   const FunctionSummary& summary_of(const Function* fn, int depth);
   const Package& package() const { return package_; }
   const LockAnalysisOptions& options() const { return options_; }
-  void add_event(AcquireEvent event) { events_by_function_[event.function].push_back(std::move(event)); }
-  void add_block_event(BlockEvent event) { blocks_by_function_[event.function].push_back(std::move(event)); }
-  void add_misuse(LockMisuse misuse) { misuses_by_function_[misuse.function].push_back(std::move(misuse)); }
-  void add_field_access(FieldAccess access) { field_accesses_.push_back(std::move(access)); }
+  // Functions annotated +checklocksignore contribute summaries but no findings.
+  void add_event(AcquireEvent event) {
+    if (!event.function->ignores_locks) events_by_function_[event.function].push_back(std::move(event));
+  }
+  void add_block_event(BlockEvent event) {
+    if (!event.function->ignores_locks) blocks_by_function_[event.function].push_back(std::move(event));
+  }
+  void add_misuse(LockMisuse misuse) {
+    if (!misuse.function->ignores_locks) misuses_by_function_[misuse.function].push_back(std::move(misuse));
+  }
+  void add_field_access(FieldAccess access) {
+    if (!access.function->ignores_locks) field_accesses_.push_back(std::move(access));
+  }
 
  private:
   const Package& package_;

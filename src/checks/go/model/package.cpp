@@ -1,6 +1,7 @@
 #include "checks/go/model/package.h"
 
 #include <cctype>
+#include <cstring>
 #include <set>
 #include <utility>
 
@@ -79,19 +80,40 @@ std::string path_after(const std::string& text, size_t pos) {
   return path;
 }
 
-// Lock requirements stated in a doc comment.
-std::vector<LockRequirement> requirements_in(const std::string& doc, int line) {
-  std::vector<LockRequirement> out;
+std::string lowercase(const std::string& text) {
   std::string lower;
-  for (char c : doc) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  for (const char* marker : {"+checklocks:", "+checklocksread:"}) {
-    for (size_t pos = lower.find(marker); pos != std::string::npos; pos = lower.find(marker, pos + 1)) {
-      std::string path = path_after(doc, pos + std::string(marker).size());
-      if (!path.empty()) out.push_back({path, "+checklocks", line});
-    }
+  for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower;
+}
+
+// The paths following each occurrence of marker ("+checklocks:") in doc.
+std::vector<std::string> paths_after(const std::string& doc, const std::string& lower, const std::string& marker) {
+  std::vector<std::string> out;
+  for (size_t pos = lower.find(marker); pos != std::string::npos; pos = lower.find(marker, pos + 1)) {
+    std::string path = path_after(doc, pos + marker.size());
+    if (!path.empty()) out.push_back(path);
   }
-  // "REQUIRES: s.mu held", "requires s.mu to be held", "caller must hold s.mu",
-  // "must be called with s.mu held".
+  return out;
+}
+
+// The lock state a doc comment declares: gVisor's checklocks annotations, and the prose forms
+// "REQUIRES: s.mu held", "requires s.mu to be held", "caller must hold s.mu", "must be called
+// with s.mu held".
+void read_lock_annotations(const std::string& doc, int line, Function& fn) {
+  std::string lower = lowercase(doc);
+  for (const char* marker : {"+checklocks:", "+checklocksread:"})
+    for (auto& path : paths_after(doc, lower, marker)) fn.requires_held.push_back({path, "+checklocks", line});
+  for (const char* marker : {"+checklocksrelease:", "+checklocksreleaseread:"})
+    for (auto& path : paths_after(doc, lower, marker)) {
+      fn.requires_held.push_back({path, "+checklocksrelease", line});
+      fn.releases.push_back({path, "+checklocksrelease", line});
+    }
+  for (const char* marker : {"+checklocksacquire:", "+checklocksacquireread:"})
+    for (auto& path : paths_after(doc, lower, marker))
+      fn.acquires.push_back({path, std::string(marker, std::strlen(marker) - 1), line});
+  for (auto& path : paths_after(doc, lower, "+checklocksexclude:"))
+    fn.excludes.push_back({path, "+checklocksexclude", line});
+  fn.ignores_locks = lower.find("+checklocksignore") != std::string::npos;
   for (const char* marker : {"requires:", "requires ", "caller must hold ", "callers must hold ", "must be called with ",
                              "assumes "}) {
     for (size_t pos = lower.find(marker); pos != std::string::npos; pos = lower.find(marker, pos + 1)) {
@@ -101,16 +123,14 @@ std::vector<LockRequirement> requirements_in(const std::string& doc, int line) {
       std::string rest = lower.substr(start + path.size(), 40);
       bool holds = std::string(marker).find("hold") != std::string::npos || rest.find("held") != std::string::npos ||
                    rest.find("locked") != std::string::npos;
-      if (holds) out.push_back({path, "doc comment", line});
+      if (holds) fn.requires_held.push_back({path, "doc comment", line});
     }
   }
-  return out;
 }
 
 // The guarding lock named by a field comment, or "".
 std::string guard_in(const std::string& comment) {
-  std::string lower;
-  for (char c : comment) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string lower = lowercase(comment);
   for (const char* marker : {"+checklocks:", "guarded by ", "protected by "}) {
     size_t pos = lower.find(marker);
     if (pos == std::string::npos) continue;
@@ -283,7 +303,7 @@ void Package::index_function(TSNode decl, const SourceFile& file) {
     doc = std::string(file.tree.text(prev)) + "\n" + doc;
     doc_line = lang::line_of(prev);
   }
-  fn.requires_held = requirements_in(doc, doc_line);
+  read_lock_annotations(doc, doc_line, fn);
   bool suffix = fn.name.size() > 6 && fn.name.compare(fn.name.size() - 6, 6, "Locked") == 0 &&
                 !(fn.name.size() > 8 && fn.name.compare(fn.name.size() - 8, 8, "Unlocked") == 0);
   if (suffix && fn.requires_held.empty() && !fn.receiver_type.empty())
@@ -367,10 +387,55 @@ void Package::index_literals(const SourceFile& file) {
       fn.display_name = (enclosing ? enclosing->display_name : std::string("init")) + ".func" + std::to_string(n);
       functions_.push_back(std::move(fn));
       enclosing = &functions_.back();
+    } else if (is(item.node, "call_expression")) {
+      note_new_cond(item.node, file, enclosing);
     }
     uint32_t count = ts_node_named_child_count(item.node);
     for (uint32_t i = count; i-- > 0;) stack.push_back({ts_node_named_child(item.node, i), enclosing});
   }
+}
+
+void Package::note_new_cond(TSNode call, const SourceFile& file, const Function* enclosing) {
+  TSNode function = unparen(field(call, "function"));
+  if (!is(function, "selector_expression") || file.tree.text(field(function, "field")) != "NewCond") return;
+  auto alias = file.imports.find(std::string(file.tree.text(field(function, "operand"))));
+  if (alias == file.imports.end() || alias->second != "sync") return;
+  TSNode args = field(call, "arguments");
+  if (ts_node_named_child_count(args) != 1) return;
+  TSNode lock = unparen(ts_node_named_child(args, 0));
+  if (is(lock, "unary_expression")) lock = unparen(field(lock, "operand"));
+  // The statement assigning the result: `x.cond = sync.NewCond(...)` or `c := sync.NewCond(...)`.
+  TSNode list = ts_node_parent(call);
+  TSNode statement = ts_node_parent(list);
+  if (!is(statement, "assignment_statement") && !is(statement, "short_var_declaration")) return;
+  TSNode left = field(statement, "left");
+  if (ts_node_named_child_count(left) != 1 || ts_node_named_child_count(field(statement, "right")) != 1) return;
+  TSNode target = unparen(ts_node_named_child(left, 0));
+  if (is(target, "identifier")) {
+    const Function* outer = enclosing;
+    while (outer && outer->enclosing) outer = outer->enclosing;
+    cond_locals_[{outer, std::string(file.tree.text(target))}] = lock;
+    return;
+  }
+  if (!is(target, "selector_expression") || !is(lock, "selector_expression")) return;
+  // The lock must sit beside the cond: same owner expression (`x.cond` and `x.mu`).
+  std::string owner(file.tree.text(field(target, "operand")));
+  std::string lock_text(file.tree.text(lock));
+  if (lock_text.compare(0, owner.size() + 1, owner + ".") != 0) return;
+  cond_fields_[std::string(file.tree.text(field(target, "field")))] = lock_text.substr(owner.size());
+}
+
+const std::string* Package::cond_field_lock(const std::string& cond_field) const {
+  auto it = cond_fields_.find(cond_field);
+  return it == cond_fields_.end() ? nullptr : &it->second;
+}
+
+std::optional<TSNode> Package::cond_local_lock(const Function& fn, const std::string& name) const {
+  const Function* outer = &fn;
+  while (outer->enclosing) outer = outer->enclosing;
+  auto it = cond_locals_.find({outer, name});
+  if (it == cond_locals_.end()) return std::nullopt;
+  return it->second;
 }
 
 const Function* Package::function_named(const std::string& name) const {

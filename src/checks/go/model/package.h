@@ -83,7 +83,11 @@ struct Function {
   TSNode body{};
   const SourceFile* file = nullptr;
   const Function* enclosing = nullptr;  // for literals: the function whose variables they capture
-  std::vector<LockRequirement> requires_held;
+  std::vector<LockRequirement> requires_held;  // includes locks it releases (+checklocksrelease)
+  std::vector<LockRequirement> excludes;       // +checklocksexclude: must not be held on entry
+  std::vector<LockRequirement> acquires;       // +checklocksacquire: held on return, taken here
+  std::vector<LockRequirement> releases;       // +checklocksrelease: held on entry, released here
+  bool ignores_locks = false;                  // +checklocksignore: no lock findings inside
 
   // "TokenBucket.Allow", "helper", or "Allow.func1"-style names for literals.
   std::string display_name;
@@ -114,6 +118,12 @@ class Package {
   // The method of a named type, searching embedded types; path_out receives the embedded hops.
   const Function* find_method(const TypeRef& type, const std::string& name, std::vector<std::string>* path_out) const;
 
+  // `s.cond = sync.NewCond(&s.mu)` anywhere in the package: the path of the lock beside a
+  // cond field that its L is (".mu" for field "cond"), or nullptr.
+  const std::string* cond_field_lock(const std::string& cond_field) const;
+  // `c := sync.NewCond(&mu)` in fn (or the function it is nested in): the lock expression.
+  std::optional<TSNode> cond_local_lock(const Function& fn, const std::string& name) const;
+
   // Parses a type node of file into a TypeRef (anonymous structs are registered on the fly).
   TypeRef type_of_node(TSNode node, const SourceFile& file) const;
 
@@ -122,6 +132,7 @@ class Package {
   void index_type_spec(TSNode spec, const SourceFile& file);
   void index_function(TSNode decl, const SourceFile& file);
   void index_literals(const SourceFile& file);
+  void note_new_cond(TSNode call, const SourceFile& file, const Function* enclosing);
   std::vector<Param> params_of(TSNode list, const SourceFile& file) const;
   std::string register_struct(TSNode struct_type, const SourceFile& file, const std::string& name) const;
 
@@ -133,6 +144,8 @@ class Package {
   mutable std::map<std::string, TypeDecl> types_;  // anonymous structs are added while typing locals
   std::map<std::string, TypeRef> globals_;
   mutable int anonymous_structs_ = 0;
+  std::map<std::string, std::string> cond_fields_;                            // "cond" -> ".mu"
+  std::map<std::pair<const Function*, std::string>, TSNode> cond_locals_;  // (outermost fn, name) -> lock
 };
 
 // True for sync.Mutex, sync.RWMutex and sync.Locker (pointer or value).

@@ -40,6 +40,7 @@ bool slow_method(const TypeRef& type, std::string_view name) {
 
 // Result types of other packages' constructors, so `exec.Command(...).Run()` is recognised.
 std::optional<TypeRef> constructor_result(const std::string& package, std::string_view name) {
+  if (package == "sync" && name == "NewCond") return TypeRef::named("sync", "Cond", true);
   if (package == "os/exec" && (name == "Command" || name == "CommandContext")) return TypeRef::named("os/exec", "Cmd", true);
   if (package == "os" && (name == "Open" || name == "Create" || name == "OpenFile")) return TypeRef::named("os", "File", true);
   if (package == "database/sql" && name == "Open") return TypeRef::named("database/sql", "DB", true);
