@@ -53,7 +53,8 @@ TEST_CASE("max_call_depth decides how deep the shared lock walk follows calls", 
 
   Config shallow;
   for (const char* id : {"go-double-lock", "go-recursive-rlock", "go-lock-order", "go-lock-across-blocking",
-                         "go-lock-requirement", "go-guarded-access", "go-callback-under-lock", "go-undocumented-lock-state"})
+                         "go-lock-requirement", "go-guarded-access", "go-callback-under-lock", "go-undocumented-lock-state",
+                         "go-lock-drift"})
     shallow.rules[id].options = {{"max_call_depth", 1}};
   CHECK(analyse(source, shallow).findings.empty());
 

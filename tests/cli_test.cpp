@@ -34,8 +34,12 @@ TEST_CASE("demo: the refactor is blocked at the helper's Lock with the caller's 
   CHECK(json.code == 1);
   auto report = nlohmann::json::parse(json.out);
   CHECK(report["verdict"] == "block");
-  REQUIRE(report["findings"].size() == 1);
+  // The double lock, and the note that Allow's lock behaviour drifted from the committed one.
+  REQUIRE(report["findings"].size() == 2);
+  CHECK(report["findings"][0]["rule"] == "go-double-lock");
   CHECK(report["findings"][0]["related"][0]["line"] == 37);
+  CHECK(report["findings"][1]["rule"] == "go-lock-drift");
+  CHECK(report["findings"][1]["severity"] == "note");
   // The throw-away repository is gone afterwards.
   auto start = result.out.find("/patchgate-demo-");
   REQUIRE(start != std::string::npos);
@@ -220,4 +224,53 @@ TEST_CASE("output files pair with formats and fail-open only softens failures", 
   fs::create_directories(outside);
   auto failed = run_patchgate({"check", "--fail-open"}, outside);
   CHECK(failed.code == 2);  // usage errors are not softened
+}
+
+TEST_CASE("lock drift is a note unless the commit or patch says it changes no behaviour", "[cli]") {
+  TempDir tmp;
+  std::string repo = init_repo(tmp);
+  const std::string before =
+      "package cache\n\nimport \"sync\"\n\ntype Cache struct {\n\tmu sync.Mutex\n\tm  map[string]int\n}\n\n"
+      "func (c *Cache) Bump(k string) {\n\tc.mu.Lock()\n\tc.m[k]++\n\tc.mu.Unlock()\n}\n";
+  const std::string after =
+      "package cache\n\nimport \"sync\"\n\ntype Cache struct {\n\tmu sync.Mutex\n\tm  map[string]int\n}\n\n"
+      "func (c *Cache) Bump(k string) {\n\tc.m[k]++\n}\n";
+  write_file(fs::path(repo) / "cache/cache.go", before);
+  commit_all(repo, "base");
+  write_file(fs::path(repo) / "cache/cache.go", after);
+  commit_all(repo, "cache: simplify Bump");
+  auto plain = run_patchgate({"check", "--commit", "HEAD", "--format", "json"}, repo);
+  INFO(plain.out << plain.err);
+  CHECK(plain.code == 0);
+  auto report = nlohmann::json::parse(plain.out);
+  REQUIRE(report["findings"].size() == 1);
+  CHECK(report["findings"][0]["rule"] == "go-lock-drift");
+  CHECK(report["findings"][0]["severity"] == "note");
+  CHECK(report["findings"][0]["message"] == "Cache.Bump changes how it locks: no longer locks Cache.mu");
+
+  git(repo, {"commit", "-q", "--amend", "-m", "cache: refactor Bump (no functional change)"});
+  auto claimed = run_patchgate({"check", "--commit", "HEAD", "--format", "json"}, repo);
+  CHECK(claimed.code == 1);
+  report = nlohmann::json::parse(claimed.out);
+  REQUIRE(report["findings"].size() == 1);
+  CHECK(report["findings"][0]["severity"] == "error");
+  CHECK(report["findings"][0]["message"].get<std::string>().find("the commit message says \"no functional change\"") !=
+        std::string::npos);
+  // The same commit as a `git format-patch` mail against its parent: the Subject is the claim.
+  std::string mail = git(repo, {"format-patch", "--stdout", "-1", "HEAD"}).out;
+  git(repo, {"reset", "-q", "--hard", "HEAD~1"});
+  auto patched = run_patchgate({"check", "--patch", "-", "--format", "json"}, repo, mail);
+  INFO(patched.err);
+  CHECK(patched.code == 1);
+  report = nlohmann::json::parse(patched.out);
+  REQUIRE(report["findings"].size() == 1);
+  CHECK(report["findings"][0]["severity"] == "error");
+
+  // A severity set in config wins over the claim.
+  write_file(fs::path(repo) / ".patchgate.json", R"({"rules": {"go-lock-drift": "warning"}})");
+  patched = run_patchgate({"check", "--patch", "-", "--format", "json"}, repo, mail);
+  CHECK(patched.code == 0);
+  report = nlohmann::json::parse(patched.out);
+  REQUIRE(report["findings"].size() == 1);
+  CHECK(report["findings"][0]["severity"] == "warning");
 }

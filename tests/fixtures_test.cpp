@@ -3,6 +3,7 @@
 // want must fire. <case>.txtar files are patch-shaped: base committed, head staged in a real
 // repository, and only the staged diff is checked.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <regex>
 #include <sstream>
 
@@ -110,6 +111,26 @@ void run_package_fixture(const fs::path& dir, const std::string& prefix) {
     change.files.push_back(changed);
   }
   REQUIRE_FALSE(files.empty());
+  // `<name>.go.base` files are the package at the old revision, for rules that compare the two
+  // (go-lock-drift); then every line of the new files counts as changed, and `<prefix>.message`
+  // is the commit message.
+  std::map<std::string, std::string> base_files;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::string name = entry.path().filename().string();
+    if (!starts_with(name, prefix.c_str()) || entry.path().extension() != ".base") continue;
+    base_files[prefix + "/" + entry.path().stem().string()] = read_file(entry.path());
+  }
+  if (!base_files.empty()) {
+    change.whole_tree = false;
+    for (auto& changed : change.files) {
+      changed.status = patchgate::git::FileStatus::kModified;
+      int lines = static_cast<int>(std::count(files[changed.path].begin(), files[changed.path].end(), '\n')) + 1;
+      changed.added_lines.add(1, lines);
+      changed.touched_lines.add(1, lines);
+    }
+    change.base = patchgate::git::memory_source(std::move(base_files));
+    if (fs::exists(dir / (prefix + ".message"))) change.message = read_file(dir / (prefix + ".message"));
+  }
   change.revision = patchgate::git::memory_source(std::move(files));
   patchgate::Report report;
   patchgate::checks::RuleSelection selection;
@@ -189,8 +210,16 @@ TEST_CASE("patch-shaped fixtures judge only the staged change", "[fixtures]") {
       }
       git(repo, {"add", "-A"});
 
+      // With a `message` file, head is committed with that message and the commit is checked.
       patchgate::cli::CheckOptions options;
-      options.diff.staged = true;
+      auto message = std::find_if(archive.files.begin(), archive.files.end(),
+                                  [](const auto& f) { return f.first == "message"; });
+      if (message != archive.files.end()) {
+        git(repo, {"commit", "-q", "-m", message->second});
+        options.diff.commit = "HEAD";
+      } else {
+        options.diff.staged = true;
+      }
       options.output.rules = rule;
       std::istringstream no_input;
       patchgate::Report report = patchgate::cli::build_check_report(options, repo, no_input);

@@ -39,6 +39,7 @@ struct ActiveRule {
   Severity severity;
   std::unique_ptr<GoCheck> check;
   int max_call_depth = 0;  // for rules with that option: how deep the shared lock walk must go
+  bool severity_configured = false;
 };
 
 std::vector<ActiveRule> active_rules(const Config& config, const RuleSelection& selection) {
@@ -48,10 +49,12 @@ std::vector<ActiveRule> active_rules(const Config& config, const RuleSelection& 
     auto configured = config.rules.find(id);
     bool enabled = true;
     Severity severity = rule.info.severity;
+    bool severity_configured = false;
     RuleOptions options;
     if (configured != config.rules.end()) {
       enabled = configured->second.enabled.value_or(true);
       severity = configured->second.severity.value_or(severity);
+      severity_configured = configured->second.severity.has_value();
       options = RuleOptions(configured->second.options);
     }
     if (!selection.only.empty())
@@ -61,7 +64,7 @@ std::vector<ActiveRule> active_rules(const Config& config, const RuleSelection& 
     int depth = 0;
     for (const auto& option : rule.info.options)
       if (option.name == "max_call_depth") depth = options.get("max_call_depth", option.default_value);
-    out.push_back({&rule, severity, rule.make(options), depth});
+    out.push_back({&rule, severity, rule.make(options), depth, severity_configured});
   }
   return out;
 }
@@ -108,9 +111,13 @@ class ScopedSink final : public FindingSink {
   }
 
   void report(Finding finding, const std::string& discriminator) override {
+    report_at(std::move(finding), discriminator, rule_.severity);
+  }
+
+  void report_at(Finding finding, const std::string& discriminator, Severity severity) override {
     if (!in_scope(finding)) return;
     finding.rule = rule_.entry->info.id;
-    finding.severity = rule_.severity;
+    finding.severity = rule_.severity_configured ? rule_.severity : severity;
     finding.category = rule_.entry->info.category;
     finding.checklist = rule_.entry->info.checklist;
     if (auto it = sources_.find(finding.location.file); it != sources_.end())
@@ -142,6 +149,38 @@ class ScopedSink final : public FindingSink {
 };
 
 constexpr uint64_t kParseTimeoutMicros = 10'000'000;
+
+// The Go files of one directory at one revision, parsed and grouped by package clause.
+struct ParsedDir {
+  std::map<std::string, std::vector<go::SourceFile>> by_package;
+  std::vector<std::string> unreadable, timed_out;
+};
+
+ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const Config& config, lang::Parser& parser) {
+  ParsedDir out;
+  for (const auto& path : tree.list_dir(dir)) {
+    if (!lang::is_go_file(path) || excluded(config, path)) continue;
+    auto size = tree.size(path);
+    if (!size || *size > config.max_file_bytes) continue;
+    auto content = tree.read(path);
+    if (!content) {
+      out.unreadable.push_back(path);
+      continue;
+    }
+    lang::Tree parsed = parser.parse(std::move(*content), kParseTimeoutMicros);
+    if (!parsed) {
+      out.timed_out.push_back(path);
+      continue;
+    }
+    go::SourceFile file;
+    file.path = path;
+    file.syntax_errors = parsed.has_error();
+    std::string name = package_clause(parsed);
+    file.tree = std::move(parsed);
+    out.by_package[name].push_back(std::move(file));
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -188,30 +227,16 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
   std::set<std::string> syntax_error_files;
   for (const auto& dir : package_dirs) {
     // Every Go file of the package at the new revision: the call graph spans files.
-    std::map<std::string, std::vector<go::SourceFile>> by_package;
-    for (const auto& path : change.revision->list_dir(dir)) {
-      if (!lang::is_go_file(path) || excluded(config, path)) continue;
-      auto size = change.revision->size(path);
-      if (!size || *size > config.max_file_bytes) continue;
-      auto content = change.revision->read(path);
-      if (!content) {
-        report.errors.push_back({path, "cannot read the file at the new revision"});
-        continue;
-      }
-      lang::Tree tree = parser.parse(std::move(*content), kParseTimeoutMicros);
-      if (!tree) {
-        if (changed_go.count(path)) report.skipped.push_back({path, "parse timed out"});
-        changed_go.erase(path);
-        continue;
-      }
-      go::SourceFile file;
-      file.path = path;
-      file.syntax_errors = tree.has_error();
-      std::string name = package_clause(tree);
-      file.tree = std::move(tree);
-      if (file.syntax_errors && changed_go.count(path)) syntax_error_files.insert(path);
-      by_package[name].push_back(std::move(file));
+    ParsedDir parsed = parse_dir(*change.revision, dir, config, parser);
+    for (const auto& path : parsed.unreadable) report.errors.push_back({path, "cannot read the file at the new revision"});
+    for (const auto& path : parsed.timed_out) {
+      if (changed_go.count(path)) report.skipped.push_back({path, "parse timed out"});
+      changed_go.erase(path);
     }
+    auto& by_package = parsed.by_package;
+    for (const auto& [name, files] : by_package)
+      for (const auto& file : files)
+        if (file.syntax_errors && changed_go.count(file.path)) syntax_error_files.insert(file.path);
 
     for (auto& [name, files] : by_package) {
       bool touched = std::any_of(files.begin(), files.end(), [&](const go::SourceFile& f) { return changed_go.count(f.path); });
@@ -224,6 +249,15 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
           report.files[it->second].analysed = true;
       }
       GoPackageContext context(package, lock_options);
+      context.set_change(&change);
+      if (change.base) {
+        context.set_base_loader([&change, &config, &parser, dir = dir, name = name]() -> std::unique_ptr<go::Package> {
+          ParsedDir old = parse_dir(*change.base, dir, config, parser);
+          auto it = old.by_package.find(name);
+          if (it == old.by_package.end()) return nullptr;
+          return std::make_unique<go::Package>(dir, std::move(it->second));
+        });
+      }
       for (const auto& rule : rules) {
         ScopedSink sink(rule, changed_go, sources, change.whole_tree, report.findings);
         rule.check->check_package(context, sink);

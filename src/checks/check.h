@@ -11,6 +11,7 @@
 #include "checks/go/model/lock_state.h"
 #include "checks/go/model/package.h"
 #include "core/finding.h"
+#include "core/git/change_set.h"
 
 namespace patchgate::checks {
 
@@ -48,6 +49,9 @@ class FindingSink {
  public:
   virtual ~FindingSink() = default;
   virtual void report(Finding finding, const std::string& discriminator) = 0;
+  // For rules whose severity depends on the case (go-lock-drift is an error when the change
+  // says it changes no behaviour): `severity` applies unless the config sets the rule's own.
+  virtual void report_at(Finding finding, const std::string& discriminator, Severity severity) = 0;
   // One problem seen from several places (each side of a lock-order inversion): keeps the first
   // view whose primary location is in the diff's scope, else the first whose related ones are.
   virtual void report_one_of(std::vector<Finding> views, const std::string& discriminator) = 0;
@@ -65,10 +69,26 @@ class GoPackageContext {
   // The lock analysis if a check asked for it, else nullptr.
   const go::LockAnalysis* built_locks() const { return locks_.get(); }
 
+  // The change being checked: its files (for changed lines) and its commit messages.
+  void set_change(const git::ChangeSet* change) { change_ = change; }
+  const git::ChangedFile* changed_file(const std::string& path) const;
+  const std::string& change_message() const;
+
+  // The same package at the change's old revision, parsed on first use; nullptr when there is
+  // none (a new package, a whole-tree run).
+  void set_base_loader(std::function<std::unique_ptr<go::Package>()> loader) { base_loader_ = std::move(loader); }
+  const go::Package* base_package();
+  const go::LockAnalysis* base_locks();
+
  private:
   const go::Package& package_;
   go::LockAnalysisOptions options_;
   std::unique_ptr<go::LockAnalysis> locks_;
+  const git::ChangeSet* change_ = nullptr;
+  std::function<std::unique_ptr<go::Package>()> base_loader_;
+  bool base_loaded_ = false;
+  std::unique_ptr<go::Package> base_;
+  std::unique_ptr<go::LockAnalysis> base_locks_;
 };
 
 class GoCheck {

@@ -9,6 +9,7 @@
 #include "checks/go/GuardedAccessCheck.h"
 #include "checks/go/LockAcrossBlockingCheck.h"
 #include "checks/go/LockCopyCheck.h"
+#include "checks/go/LockDriftCheck.h"
 #include "checks/go/LockOrderCheck.h"
 #include "checks/go/LockRequirementCheck.h"
 #include "checks/go/MissingUnlockCheck.h"
@@ -26,6 +27,7 @@ std::vector<RuleEntry> go_rules() {
       {GuardedAccessCheck::info(), [](const RuleOptions& o) { return std::make_unique<GuardedAccessCheck>(o); }},
       {LockAcrossBlockingCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockAcrossBlockingCheck>(o); }},
       {LockCopyCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockCopyCheck>(o); }},
+      {LockDriftCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockDriftCheck>(o); }},
       {LockOrderCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockOrderCheck>(o); }},
       {LockRequirementCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockRequirementCheck>(o); }},
       {MissingUnlockCheck::info(), [](const RuleOptions& o) { return std::make_unique<MissingUnlockCheck>(o); }},
