@@ -156,7 +156,9 @@ struct ParsedDir {
   std::vector<std::string> unreadable, timed_out;
 };
 
-ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const Config& config, lang::Parser& parser) {
+// `reuse`: trees already parsed from another revision, taken when the text is the same.
+ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const Config& config, lang::Parser& parser,
+                    const std::map<std::string, const lang::Tree*>& reuse = {}) {
   ParsedDir out;
   for (const auto& path : tree.list_dir(dir)) {
     if (!lang::is_go_file(path) || excluded(config, path)) continue;
@@ -167,7 +169,10 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
       out.unreadable.push_back(path);
       continue;
     }
-    lang::Tree parsed = parser.parse(std::move(*content), kParseTimeoutMicros);
+    auto same = reuse.find(path);
+    lang::Tree parsed = same != reuse.end() && same->second->source() == *content
+                            ? same->second->copy()
+                            : parser.parse(std::move(*content), kParseTimeoutMicros);
     if (!parsed) {
       out.timed_out.push_back(path);
       continue;
@@ -251,8 +256,10 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
       GoPackageContext context(package, lock_options);
       context.set_change(&change);
       if (change.base) {
-        context.set_base_loader([&change, &config, &parser, dir = dir, name = name]() -> std::unique_ptr<go::Package> {
-          ParsedDir old = parse_dir(*change.base, dir, config, parser);
+        context.set_base_loader([&change, &config, &parser, &package, dir = dir, name = name]() -> std::unique_ptr<go::Package> {
+          std::map<std::string, const lang::Tree*> unchanged;  // most files of the package
+          for (const auto& f : package.files()) unchanged[f.path] = &f.tree;
+          ParsedDir old = parse_dir(*change.base, dir, config, parser, unchanged);
           auto it = old.by_package.find(name);
           if (it == old.by_package.end()) return nullptr;
           return std::make_unique<go::Package>(dir, std::move(it->second));

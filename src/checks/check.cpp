@@ -33,8 +33,8 @@ const go::Package* GoPackageContext::base_package() {
   return base_.get();
 }
 
-const go::LockAnalysis* GoPackageContext::base_locks() {
-  if (!base_locks_ && base_package()) base_locks_ = std::make_unique<go::LockAnalysis>(*base_, options_);
+const go::LockAnalysis* GoPackageContext::base_locks(const std::function<bool(const go::Function&)>& root) {
+  if (!base_locks_ && base_package()) base_locks_ = std::make_unique<go::LockAnalysis>(*base_, options_, root);
   return base_locks_.get();
 }
 

@@ -78,7 +78,8 @@ class GoPackageContext {
   // none (a new package, a whole-tree run).
   void set_base_loader(std::function<std::unique_ptr<go::Package>()> loader) { base_loader_ = std::move(loader); }
   const go::Package* base_package();
-  const go::LockAnalysis* base_locks();
+  // The old package's lock analysis, walking only the functions `root` accepts (first call wins).
+  const go::LockAnalysis* base_locks(const std::function<bool(const go::Function&)>& root);
 
  private:
   const go::Package& package_;

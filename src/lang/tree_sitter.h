@@ -25,6 +25,8 @@ class Tree {
   std::string_view text(TSNode node) const;
   bool has_error() const { return ts_node_has_error(root()); }
   explicit operator bool() const { return tree_ != nullptr; }
+  // A second handle on the same parse (tree-sitter shares the nodes; this is cheap).
+  Tree copy() const { return tree_ ? Tree(ts_tree_copy(tree_.get()), source_) : Tree(); }
 
  private:
   std::unique_ptr<TSTree, TreeDeleter> tree_;

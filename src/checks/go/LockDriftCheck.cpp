@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "checks/go/lock_findings.h"
 #include "lang/tree_sitter.h"
@@ -113,7 +114,16 @@ void LockDriftCheck::check_package(GoPackageContext& context, FindingSink& sink)
     if (file->touched_lines.touches(first, last)) changed.push_back(&fn);
   }
   if (changed.empty()) return;
-  const LockAnalysis* old_locks = context.base_locks();
+  std::set<std::string> names;
+  for (const Function* fn : changed) names.insert(fn->display_name);
+  // Only the changed functions (and their callees) are walked at the old revision, with the
+  // function literals they contain.
+  auto wanted = [&](const Function& fn) {
+    const Function* outer = &fn;
+    while (outer->enclosing) outer = outer->enclosing;
+    return names.count(outer->display_name) > 0;
+  };
+  const LockAnalysis* old_locks = context.base_locks(wanted);
   if (!old_locks) return;
   std::map<std::string, const Function*> old_functions;
   for (const auto& fn : old_locks->package().functions())

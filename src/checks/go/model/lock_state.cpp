@@ -1488,9 +1488,13 @@ bool is_inline_literal(TSNode literal) {
 }  // namespace
 
 LockAnalysis::LockAnalysis(const Package& package, LockAnalysisOptions options)
+    : LockAnalysis(package, options, [](const Function&) { return true; }) {}
+
+LockAnalysis::LockAnalysis(const Package& package, LockAnalysisOptions options,
+                           const std::function<bool(const Function&)>& root)
     : package_(package), options_(options) {
   for (const auto& fn : package_.functions()) {
-    if (ts_node_is_null(fn.body)) continue;
+    if (ts_node_is_null(fn.body) || !root(fn)) continue;
     if (is(fn.node, "func_literal") && is_inline_literal(fn.node)) continue;
     summary_of(&fn, 0);
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -120,6 +121,9 @@ struct LockAnalysisOptions {
 class LockAnalysis {
  public:
   LockAnalysis(const Package& package, LockAnalysisOptions options);
+  // Walks only the functions `root` accepts (and what they call): for comparing a few
+  // functions with their old revision without walking the whole old package.
+  LockAnalysis(const Package& package, LockAnalysisOptions options, const std::function<bool(const Function&)>& root);
 
   const std::vector<AcquireEvent>& events() const { return events_; }
   // Blocking operations reached while at least one lock was held.
