@@ -59,6 +59,11 @@ bool is_terminating_call(std::string_view callee) {
   return false;
 }
 
+// Terminating calls that unwind the stack, running deferred calls, and can be recovered.
+bool unwinds(std::string_view callee) {
+  return callee == "panic" || callee == "log.Panic" || callee == "log.Panicf" || callee == "log.Panicln";
+}
+
 struct Deferred {
   LockRef lock;
   Site site;                 // the defer statement
@@ -277,6 +282,7 @@ class FunctionWalker {
     if (!exits_.empty()) {
       std::vector<State> exit_states;
       for (auto& exit : exits_) {
+        if (exit.site.text == "panic") continue;  // not a return: the caller does not continue
         State s;
         s.held = exit.held;
         exit_states.push_back(std::move(s));
@@ -975,6 +981,11 @@ class FunctionWalker {
       return;
     }
     if (is_terminating_call(file_.tree.text(function))) {
+      // A panic unwinds through the deferred calls; whether it leaves a lock held matters to
+      // whoever recovers it (net/http recovers every handler's panic).
+      // `panic("unreachable")`-style assertions, a constant message, are left out.
+      if (state.live && unwinds(file_.tree.text(function)) && !constant_message(call))
+        record_exit(state, site_of(call, "panic"));
       state.live = false;
       return;
     }
@@ -996,6 +1007,13 @@ class FunctionWalker {
     } else {
       release_explicit(state, lock, site_of(call, lock_label(operand, lock)), op == LockOp::kRUnlock);
     }
+  }
+
+  bool constant_message(TSNode call) const {
+    TSNode args = field(call, "arguments");
+    if (ts_node_named_child_count(args) != 1) return false;
+    TSNode arg = unparen(ts_node_named_child(args, 0));
+    return is(arg, "interpreted_string_literal") || is(arg, "raw_string_literal");
   }
 
   // Code the caller does not control, run inside the critical section: a function value
@@ -1069,6 +1087,7 @@ class FunctionWalker {
     if (inner.live) record_exit(inner, site_of(literal, "end of closure"));
     std::vector<State> outcomes;
     for (auto& exit : exits_) {
+      if (exit.site.text == "panic") continue;
       State s;
       s.held = exit.held;
       outcomes.push_back(std::move(s));
