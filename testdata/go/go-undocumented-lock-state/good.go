@@ -67,3 +67,28 @@ func (b *Bucket) String() string {
 }
 
 func (b *Bucket) Name() string { return b.name }
+
+// Phrased as a note to callers, as golang.org/x/sys/unix does.
+type Port struct {
+	mu     sync.Mutex
+	events map[int]int
+}
+
+func (p *Port) Add(fd int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events[fd] = 0
+	p.convert(fd)
+}
+
+func (p *Port) Remove(fd int) {
+	p.mu.Lock()
+	delete(p.events, fd)
+	p.mu.Unlock()
+}
+
+// convert records one event.
+// NOTE: Always call this function while holding the p.mu mutex
+func (p *Port) convert(fd int) {
+	p.events[fd]++
+}

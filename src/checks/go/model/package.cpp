@@ -115,8 +115,13 @@ void read_lock_annotations(const std::string& doc, int line, Function& fn) {
     fn.excludes.push_back({path, "+checklocksexclude", line});
   fn.ignores_locks = lower.find("+checklocksignore") != std::string::npos;
   for (const char* marker : {"requires:", "requires ", "caller must hold ", "callers must hold ", "must be called with ",
-                             "assumes "}) {
+                             "assumes ", "while holding the ", "while holding "}) {
     for (size_t pos = lower.find(marker); pos != std::string::npos; pos = lower.find(marker, pos + 1)) {
+      // "call this function while holding e.mu", not "Flush writes while holding b.mu" (which
+      // describes what the function itself does).
+      if (std::string(marker).rfind("while", 0) == 0 &&
+          lower.substr(pos >= 30 ? pos - 30 : 0, pos >= 30 ? 30 : pos).find("call") == std::string::npos)
+        continue;
       size_t start = pos + std::string(marker).size();
       std::string path = path_after(doc, start);
       if (path.empty()) continue;
