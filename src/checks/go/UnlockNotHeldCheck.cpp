@@ -35,6 +35,15 @@ void UnlockNotHeldCheck::check_package(GoPackageContext& context, FindingSink& s
                                            "lock is a fatal error)";
       finding.fix = read_held ? "pair RLock with RUnlock" : "pair Lock with Unlock";
       finding.related.push_back({location_of(m.lock.site), std::string(read_held ? "read-locked" : "locked") + " here"});
+    } else if (m.kind == LockMisuse::Kind::kMaybeUnlocked) {
+      finding.location = location_of(m.site);
+      finding.message = m.site.text + " is unlocked on every path, but only some paths locked it (at line " +
+                        std::to_string(m.lock.site.line) + "): on the others this unlocks an unlocked mutex, a fatal "
+                        "error";
+      finding.fix = "unlock under the same condition that locked, or lock on every path";
+      add_scope(finding, m.lock.site, m.site);
+      finding.related.push_back({location_of(m.lock.site), std::string(m.lock.shared ? "read-locked" : "locked") +
+                                                               " here, on some paths only"});
     } else {
       continue;
     }

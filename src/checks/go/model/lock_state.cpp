@@ -80,6 +80,7 @@ struct Release {
 
 struct State {
   std::vector<HeldLock> held;
+  std::vector<HeldLock> maybe;  // taken on some paths to here but not all (not in held)
   std::vector<Deferred> defers;
   std::vector<Release> released;  // unlocked by this function on every path to here, not re-locked
   bool live = true;
@@ -99,7 +100,17 @@ struct State {
       if (h.lock.key() == key) return &h;
     return nullptr;
   }
+  const HeldLock* find_maybe(const std::string& key) const {
+    for (const auto& h : maybe)
+      if (h.lock.key() == key) return &h;
+    return nullptr;
+  }
+  void forget_maybe(const std::string& key) {
+    maybe.erase(std::remove_if(maybe.begin(), maybe.end(), [&](const HeldLock& h) { return h.lock.key() == key; }),
+                maybe.end());
+  }
   bool remove(const std::string& key) {
+    forget_maybe(key);
     auto it = std::find_if(held.begin(), held.end(), [&](const HeldLock& h) { return h.lock.key() == key; });
     if (it == held.end()) return false;
     held.erase(it);
@@ -127,6 +138,14 @@ State join(const std::vector<State>& states) {
         kept.push_back(std::move(merged));
       }
     }
+    for (const auto& h : out.held)
+      if (!s.find(h.lock.key()) && !out.find_maybe(h.lock.key())) out.maybe.push_back(h);
+    for (const auto& list : {&s.held, &s.maybe})
+      for (const auto& h : *list)
+        if (!out.find_maybe(h.lock.key()) && !std::any_of(kept.begin(), kept.end(), [&](const HeldLock& k) {
+              return k.lock.key() == h.lock.key();
+            }))
+          out.maybe.push_back(h);
     out.held = std::move(kept);
     std::vector<Release> released;
     for (const auto& r : out.released)
@@ -710,6 +729,7 @@ class FunctionWalker {
     if (!state.find(key) && !released_unowned_.count(key)) summary_.acquires.push_back(acquisition);
     if (keep && !state.find(key)) {
       state.forget_release(key);
+      state.forget_maybe(key);
       state.held.push_back(std::move(acquisition));
     }
   }
@@ -739,8 +759,27 @@ class FunctionWalker {
       unlocked.site = site;
       misuse(LockMisuse::Kind::kDoubleUnlock, site, unlocked, {earlier->site});
       return;
+    } else if (const HeldLock* maybe = state.find_maybe(key);
+               maybe && !maybe->from_caller && maybe->calls.empty() && unconditional(site)) {
+      misuse(LockMisuse::Kind::kMaybeUnlocked, site, *maybe, {});
+      state.forget_maybe(key);
+      return;
     }
     release(state, lock, &site);
+  }
+
+  // Is the statement at site reached whenever the function body is (no if, switch, select or
+  // loop around it)? A conditional Unlock may share the condition of a conditional Lock.
+  bool unconditional(const Site& site) const {
+    TSNode node = ts_node_descendant_for_point_range(
+        fn_.body, {static_cast<uint32_t>(site.line - 1), static_cast<uint32_t>(site.column - 1)},
+        {static_cast<uint32_t>(site.line - 1), static_cast<uint32_t>(site.column - 1)});
+    for (; !ts_node_is_null(node) && !ts_node_eq(node, fn_.body); node = ts_node_parent(node)) {
+      if (is(node, "if_statement") || is(node, "expression_switch_statement") || is(node, "type_switch_statement") ||
+          is(node, "select_statement") || is(node, "for_statement") || is(node, "func_literal"))
+        return false;
+    }
+    return !ts_node_is_null(node);
   }
 
   void misuse(LockMisuse::Kind kind, const Site& site, const HeldLock& lock, std::vector<Site> other) {
@@ -1295,6 +1334,8 @@ class FunctionWalker {
     std::vector<LockRef> out;
     TSNode function = unparen(field(call, "function"));
     if (is(function, "func_literal")) {
+      // A closure that locks and unlocks the same lock itself releases nothing of ours.
+      std::set<std::string> locked;
       std::vector<TSNode> stack{field(function, "body")};
       while (!stack.empty()) {
         TSNode node = stack.back();
@@ -1305,13 +1346,16 @@ class FunctionWalker {
           TSNode fn = unparen(field(node, "function"));
           if (is(fn, "selector_expression")) {
             LockOp op = lock_op_named(file_.tree.text(field(fn, "field")));
-            if (op == LockOp::kUnlock || op == LockOp::kRUnlock)
-              if (auto lock = lock_target(field(fn, "operand"))) out.push_back(*lock);
+            auto lock = op == LockOp::kNone ? std::nullopt : lock_target(field(fn, "operand"));
+            if (lock && (op == LockOp::kUnlock || op == LockOp::kRUnlock)) out.push_back(*lock);
+            if (lock && (op == LockOp::kLock || op == LockOp::kRLock)) locked.insert(lock->key());
           }
         }
         uint32_t count = ts_node_named_child_count(node);
         for (uint32_t i = 0; i < count; ++i) stack.push_back(ts_node_named_child(node, i));
       }
+      out.erase(std::remove_if(out.begin(), out.end(), [&](const LockRef& r) { return locked.count(r.key()) > 0; }),
+                out.end());
       return out;
     }
     std::optional<LockRef> receiver;

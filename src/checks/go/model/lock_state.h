@@ -81,6 +81,7 @@ struct LockMisuse {
     kGuardedAccess,     // a field declared guarded by a lock accessed without it
     kCallbackUnderLock, // a function value or interface method called while holding a lock
     kExcludedHeld,      // a call to a function that must not be called with a lock held, with it held
+    kMaybeUnlocked,     // an unconditional Unlock of a lock that only some paths to it took
   };
   Kind kind;
   const Function* function = nullptr;
