@@ -128,19 +128,30 @@ std::vector<ChangedFile> collect_files(git_diff* diff, const SourceTree& revisio
           // A pure removal has no new line; the lines on either side of the gap stand for it.
           if (hunk->old_lines > 0 && hunk->new_lines == 0)
             file.touched_lines.add(std::max(1, hunk->new_start), hunk->new_start + 1);
-          // Removals inside a hunk with context (a parsed patch): the lines on either side too.
+          // A run of removed lines with no added line next to it, inside a hunk with context (a
+          // parsed patch): the lines on either side stand for it. A replacement has its added lines.
           int next_new = hunk->new_start;
+          bool removal = false, replaced = false;
+          auto close_run = [&]() {
+            if (removal && !replaced) file.touched_lines.add(std::max(1, next_new - 1), next_new);
+            removal = replaced = false;
+          };
           for (size_t l = 0; l < lines; ++l) {
             const git_diff_line* line = nullptr;
             check(git_patch_get_line_in_hunk(&line, patch.get(), h, l), "cannot read a line of " + file.path);
-            if (line->new_lineno > 0) next_new = line->new_lineno + 1;
             if (line->origin == GIT_DIFF_LINE_ADDITION && line->new_lineno > 0) {
               file.added_lines.add(line->new_lineno, line->new_lineno);
               file.touched_lines.add(line->new_lineno, line->new_lineno);
+              replaced = true;
             } else if (line->origin == GIT_DIFF_LINE_DELETION && hunk->new_lines > 0) {
-              file.touched_lines.add(std::max(1, next_new - 1), next_new);
+              removal = true;
+            } else if (line->origin == GIT_DIFF_LINE_CONTEXT) {
+              close_run();
+              replaced = false;
             }
+            if (line->new_lineno > 0) next_new = line->new_lineno + 1;
           }
+          close_run();
         }
       }
     } else if (file.skip_reason.empty() && (delta->flags & GIT_DIFF_FLAG_BINARY)) {
