@@ -161,7 +161,7 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
                     const std::map<std::string, const lang::Tree*>& reuse = {}) {
   ParsedDir out;
   for (const auto& path : tree.list_dir(dir)) {
-    if (!lang::is_go_file(path) || excluded(config, path)) continue;
+    if (!lang::is_go_file(path) || lang::is_go_testdata(path) || excluded(config, path)) continue;
     auto size = tree.size(path);
     if (!size || *size > config.max_file_bytes) continue;
     auto content = tree.read(path);
@@ -217,6 +217,9 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
       if (file.skip_reason != "deleted") report.skipped.push_back({file.path, file.skip_reason});
     } else if (!go) {
       if (!change.whole_tree) report.skipped.push_back({file.path, "unsupported language"});
+    } else if (lang::is_go_testdata(file.path)) {
+      if (change.whole_tree) continue;
+      report.skipped.push_back({file.path, "under testdata/, which the go tool ignores"});
     } else if (!change.whole_tree && file.touched_lines.empty()) {
       record.analysed = false;  // a pure rename: nothing new to report on
     } else {
