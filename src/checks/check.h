@@ -73,6 +73,8 @@ class GoPackageContext {
   void set_change(const git::ChangeSet* change) { change_ = change; }
   const git::ChangedFile* changed_file(const std::string& path) const;
   const std::string& change_message() const;
+  // A whole-tree run (--all): no diff, every file counts as changed.
+  bool whole_tree() const { return change_ && change_->whole_tree; }
 
   // The same package at the change's old revision, parsed on first use; nullptr when there is
   // none (a new package, a whole-tree run).

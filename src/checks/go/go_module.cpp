@@ -16,24 +16,37 @@
 #include "checks/go/RecursiveRLockCheck.h"
 #include "checks/go/UndocumentedLockStateCheck.h"
 #include "checks/go/UnlockNotHeldCheck.h"
+#include "checks/go/lifecycle_checks.h"
 
 namespace patchgate::checks::go {
 
 std::vector<RuleEntry> go_rules() {
   return {
+      {BackgroundInScopeCheck::info(), [](const RuleOptions& o) { return std::make_unique<BackgroundInScopeCheck>(o); }},
+      {CallWithoutContextCheck::info(), [](const RuleOptions& o) { return std::make_unique<CallWithoutContextCheck>(o); }},
       {CallbackUnderLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<CallbackUnderLockCheck>(o); }},
+      {CondWaitNoLoopCheck::info(), [](const RuleOptions& o) { return std::make_unique<CondWaitNoLoopCheck>(o); }},
+      {ContextInStructCheck::info(), [](const RuleOptions& o) { return std::make_unique<ContextInStructCheck>(o); }},
       {DeferLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<DeferLockCheck>(o); }},
+      {DiscardedConcurrentErrorCheck::info(), [](const RuleOptions& o) { return std::make_unique<DiscardedConcurrentErrorCheck>(o); }},
       {DoubleLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<DoubleLockCheck>(o); }},
+      {FatalInGoroutineCheck::info(), [](const RuleOptions& o) { return std::make_unique<FatalInGoroutineCheck>(o); }},
+      {GoroutineNoStopCheck::info(), [](const RuleOptions& o) { return std::make_unique<GoroutineNoStopCheck>(o); }},
+      {GoroutineSendLeakCheck::info(), [](const RuleOptions& o) { return std::make_unique<GoroutineSendLeakCheck>(o); }},
       {GuardedAccessCheck::info(), [](const RuleOptions& o) { return std::make_unique<GuardedAccessCheck>(o); }},
       {LockAcrossBlockingCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockAcrossBlockingCheck>(o); }},
       {LockCopyCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockCopyCheck>(o); }},
       {LockDriftCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockDriftCheck>(o); }},
       {LockOrderCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockOrderCheck>(o); }},
       {LockRequirementCheck::info(), [](const RuleOptions& o) { return std::make_unique<LockRequirementCheck>(o); }},
+      {LostCancelCheck::info(), [](const RuleOptions& o) { return std::make_unique<LostCancelCheck>(o); }},
       {MissingUnlockCheck::info(), [](const RuleOptions& o) { return std::make_unique<MissingUnlockCheck>(o); }},
+      {NewSyncPrimitiveCheck::info(), [](const RuleOptions& o) { return std::make_unique<NewSyncPrimitiveCheck>(o); }},
       {RecursiveRLockCheck::info(), [](const RuleOptions& o) { return std::make_unique<RecursiveRLockCheck>(o); }},
+      {UnboundedGoroutinesCheck::info(), [](const RuleOptions& o) { return std::make_unique<UnboundedGoroutinesCheck>(o); }},
       {UndocumentedLockStateCheck::info(), [](const RuleOptions& o) { return std::make_unique<UndocumentedLockStateCheck>(o); }},
       {UnlockNotHeldCheck::info(), [](const RuleOptions& o) { return std::make_unique<UnlockNotHeldCheck>(o); }},
+      {WaitGroupMisuseCheck::info(), [](const RuleOptions& o) { return std::make_unique<WaitGroupMisuseCheck>(o); }},
   };
 }
 

@@ -1,0 +1,87 @@
+#include "checks/go/lifecycle_checks.h"
+#include "checks/go/model/syntax.h"
+
+#include <set>
+
+namespace patchgate::checks::go {
+
+RuleInfo CondWaitNoLoopCheck::info() {
+  return lifecycle_rule_info("go-cond-wait-no-loop", Severity::kError, "sync-primitive", 3);
+}
+
+namespace {
+
+// A bare name used as a cond: false when fn (or a function around it) declares it as a
+// parameter of another type or assigns it from something other than sync.NewCond.
+bool local_cond(const Function& fn, const std::string& name) {
+  for (const Function* f = &fn; f; f = f->enclosing) {
+    for (const auto& p : f->params)
+      if (p.name == name) return p.type.is("sync", "Cond");
+    bool other = false;
+    for_each_node(f->body, [&](TSNode node) {
+      if (lang::is(node, "short_var_declaration") && ts_node_named_child_count(lang::field(node, "left")) == 1 &&
+          text_of(*f->file, lang::field(node, "left")) == name &&
+          text_of(*f->file, lang::field(node, "right")).find("NewCond") == std::string::npos)
+        other = true;
+      return !other;
+    });
+    if (other) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void CondWaitNoLoopCheck::check_package(GoPackageContext& context, FindingSink& sink) {
+  const Package& package = context.package();
+  // Names that denote a sync.Cond: struct fields, and variables declared with the type or made by NewCond.
+  std::set<std::string> conds;
+  for (const auto& file : package.files()) {
+    for_each_node(
+        file.tree.root(),
+        [&](TSNode node) {
+          if (lang::is(node, "field_declaration") || lang::is(node, "var_spec") ||
+              lang::is(node, "parameter_declaration")) {
+            TypeRef type = package.type_of_node(lang::field(node, "type"), file);
+            if (type.is("sync", "Cond"))
+              for (TSNode n : lang::children_by_field(node, "name")) conds.insert(text_of(file, n));
+          } else if (lang::is(node, "short_var_declaration") || lang::is(node, "assignment_statement")) {
+            TSNode left = lang::field(node, "left");
+            TSNode right = lang::field(node, "right");
+            if (ts_node_named_child_count(left) == 1 && ts_node_named_child_count(right) == 1 &&
+                is_package_call(file, unparen(ts_node_named_child(right, 0)), "sync", {"NewCond"})) {
+              TSNode target = unparen(ts_node_named_child(left, 0));
+              if (lang::is(target, "selector_expression")) target = lang::field(target, "field");
+              conds.insert(text_of(file, target));
+            }
+          }
+          return true;
+        },
+        true);
+  }
+  if (conds.empty()) return;
+  for (const auto& fn : package.functions()) {
+    const SourceFile& file = *fn.file;
+    for_each_node(fn.body, [&](TSNode call) {
+      if (!lang::is(call, "call_expression")) return true;
+      TSNode function = unparen(lang::field(call, "function"));
+      if (!lang::is(function, "selector_expression") || text_of(file, lang::field(function, "field")) != "Wait")
+        return true;
+      TSNode operand = unparen(lang::field(function, "operand"));
+      TSNode name = lang::is(operand, "selector_expression") ? lang::field(operand, "field") : operand;
+      if (!conds.count(text_of(file, name))) return true;
+      if (lang::is(operand, "identifier") && !local_cond(fn, text_of(file, operand))) return true;
+      if (!ts_node_is_null(ancestor_of(call, fn.body, {"for_statement"}))) return true;
+      Finding finding;
+      finding.location = location_at(file, call);
+      finding.enclosing_function = fn.display_name;
+      finding.message = text_of(file, function) + "() is not in a loop: Wait can return while the condition is still "
+                        "false (a Broadcast wakes every waiter, and another may take the state first)";
+      finding.fix = "wait in a loop that re-checks the condition: for !ready { " + text_of(file, function) + "() }";
+      sink.report(std::move(finding), fn.display_name + "|" + text_of(file, function));
+      return true;
+    });
+  }
+}
+
+}  // namespace patchgate::checks::go

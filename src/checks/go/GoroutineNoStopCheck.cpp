@@ -1,0 +1,118 @@
+#include "checks/go/lifecycle_checks.h"
+#include "checks/go/model/syntax.h"
+
+namespace patchgate::checks::go {
+
+RuleInfo GoroutineNoStopCheck::info() {
+  return lifecycle_rule_info("go-goroutine-no-stop", Severity::kWarning, "sync-primitive", 3);
+}
+
+namespace {
+
+bool is_endless(TSNode loop) {
+  for (TSNode child : lang::named_children(loop)) {
+    if (lang::is(child, "block") || lang::is(child, "comment")) continue;
+    if (lang::is(child, "for_clause")) return ts_node_is_null(lang::field(child, "condition"));
+    return false;
+  }
+  return true;
+}
+
+// Can control leave the loop: a return, a goto, a break that targets it, a call that ends the
+// goroutine? A break inside a nested for, switch or select leaves only that statement.
+bool has_exit(const SourceFile& file, TSNode loop) {
+  std::string label;
+  if (TSNode parent = ts_node_parent(loop); lang::is(parent, "labeled_statement"))
+    label = text_of(file, lang::field(parent, "label"));
+  bool exit = false;
+  TSNode body = lang::field(loop, "body");
+  for_each_node(body, [&](TSNode node) {
+    if (exit) return false;
+    if (lang::is(node, "return_statement") || lang::is(node, "goto_statement")) exit = true;
+    if (lang::is(node, "break_statement")) {
+      TSNode target = lang::named_children(node).empty() ? TSNode{} : lang::named_children(node).front();
+      if (!ts_node_is_null(target)) {
+        exit = text_of(file, target) == label;
+      } else {
+        TSNode inner = ancestor_of(node, loop, {"for_statement", "expression_switch_statement", "type_switch_statement",
+                                                "select_statement"});
+        exit = ts_node_is_null(inner);
+      }
+    }
+    if (lang::is(node, "call_expression")) {
+      std::string callee = text_of(file, unparen(lang::field(node, "function")));
+      for (const char* end : {"panic", "os.Exit", "runtime.Goexit", "log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic",
+                              "log.Panicf"})
+        exit |= callee == end;
+    }
+    return true;
+  });
+  return exit;
+}
+
+}  // namespace
+
+void GoroutineNoStopCheck::check_package(GoPackageContext& context, FindingSink& sink) {
+  const Package& package = context.package();
+  for (const auto& fn : package.functions()) {
+    const SourceFile& file = *fn.file;
+    // Goroutines of a program's main or init, or of an example, live as long as the program by design.
+    const Function* outer = &fn;
+    while (outer->enclosing) outer = outer->enclosing;
+    if (outer->name == "main" || outer->name == "init" || outer->name.rfind("Example", 0) == 0 ||
+        package_name(file) == "main")
+      continue;
+    for_each_node(fn.body, [&](TSNode go) {
+      if (!lang::is(go, "go_statement")) return true;
+      TSNode call = unparen(ts_node_named_child(go, 0));
+      TSNode function = unparen(lang::field(call, "function"));
+      // The goroutine's body: a literal, or a same-package function started by name.
+      TSNode body{};
+      const SourceFile* body_file = &file;
+      std::string started;
+      if (lang::is(function, "func_literal")) {
+        body = lang::field(function, "body");
+        started = "this goroutine";
+      } else if (lang::is(function, "identifier") || lang::is(function, "selector_expression")) {
+        const Function* callee = nullptr;
+        if (lang::is(function, "identifier")) {
+          callee = package.function_named(text_of(file, function));
+        } else if (TSNode owner = unparen(lang::field(function, "operand")); lang::is(owner, "identifier")) {
+          // `go s.loop()` on the receiver or a parameter of known type.
+          std::string name = text_of(file, owner);
+          std::optional<TypeRef> type;
+          for (const Function* f = &fn; f && !type; f = f->enclosing) {
+            if (f->receiver_name == name) type = TypeRef::named("", f->receiver_type, true);
+            for (const auto& p : f->params)
+              if (p.name == name) type = p.type;
+          }
+          if (type && type->package.empty())
+            callee = package.find_method(*type, text_of(file, lang::field(function, "field")), nullptr);
+        }
+        if (callee) {
+          body = callee->body;
+          body_file = callee->file;
+          started = "the goroutine running " + callee->display_name;
+        }
+      }
+      if (ts_node_is_null(body)) return true;
+      for_each_node(body, [&](TSNode loop) {
+        if (!lang::is(loop, "for_statement")) return true;
+        if (!is_endless(loop) || has_exit(*body_file, loop)) return true;
+        Finding finding;
+        finding.location = location_at(file, go);
+        finding.enclosing_function = fn.display_name;
+        finding.message = started + " loops forever (line " + std::to_string(lang::line_of(loop)) +
+                          ") with no way out: no ctx.Done(), done channel or closed range can stop it, so it "
+                          "outlives whatever started it";
+        finding.fix = "select on ctx.Done() (or a done channel) in the loop and return, or range over a channel the owner closes";
+        finding.related.push_back({location_at(*body_file, loop), "the loop that never ends"});
+        sink.report(std::move(finding), fn.display_name + "|" + text_of(file, go));
+        return false;
+      });
+      return true;
+    });
+  }
+}
+
+}  // namespace patchgate::checks::go

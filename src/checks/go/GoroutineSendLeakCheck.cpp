@@ -1,0 +1,166 @@
+#include "checks/go/lifecycle_checks.h"
+#include "checks/go/model/syntax.h"
+
+#include <cstring>
+#include <vector>
+
+namespace patchgate::checks::go {
+
+RuleInfo GoroutineSendLeakCheck::info() {
+  return lifecycle_rule_info("go-goroutine-send-leak", Severity::kError, "sync-primitive", 3);
+}
+
+namespace {
+
+// `make(chan T)` or `make(chan T, 0)`.
+bool is_unbuffered_make(const SourceFile& file, TSNode value) {
+  value = unparen(value);
+  if (!lang::is(value, "call_expression") || text_of(file, lang::field(value, "function")) != "make") return false;
+  TSNode args = lang::field(value, "arguments");
+  uint32_t count = ts_node_named_child_count(args);
+  if (count == 0 || !lang::is(ts_node_named_child(args, 0), "channel_type")) return false;
+  return count == 1 || text_of(file, ts_node_named_child(args, 1)) == "0";
+}
+
+bool is_receive_of(const SourceFile& file, TSNode node, const std::string& channel) {
+  if (!lang::is(node, "unary_expression") || text_of(file, lang::field(node, "operator")) != "<-") return false;
+  TSNode operand = unparen(lang::field(node, "operand"));
+  return lang::is(operand, "identifier") && text_of(file, operand) == channel;
+}
+
+}  // namespace
+
+void GoroutineSendLeakCheck::check_package(GoPackageContext& context, FindingSink& sink) {
+  for (const auto& fn : context.package().functions()) {
+    const SourceFile& file = *fn.file;
+    // Unbuffered channels made here.
+    std::vector<std::pair<std::string, TSNode>> channels;
+    for_each_node(fn.body, [&](TSNode node) {
+      if (!lang::is(node, "short_var_declaration")) return true;
+      TSNode left = lang::field(node, "left"), right = lang::field(node, "right");
+      if (ts_node_named_child_count(left) == 1 && ts_node_named_child_count(right) == 1 &&
+          is_unbuffered_make(file, ts_node_named_child(right, 0)))
+        channels.emplace_back(text_of(file, ts_node_named_child(left, 0)), node);
+      return true;
+    });
+    for (const auto& [channel, declaration] : channels) {
+      // Uses of the channel in this function itself (not in its goroutines): receives, and any
+      // other use, which lets it escape to someone who may receive.
+      std::vector<TSNode> receives;
+      bool escapes = false;
+      std::vector<TSNode> go_statements;
+      for_each_node(fn.body, [&](TSNode node) {
+        if (lang::is(node, "go_statement")) {
+          go_statements.push_back(node);
+          return true;
+        }
+        if (is_receive_of(file, node, channel)) {
+          receives.push_back(node);
+          return false;
+        }
+        if (lang::is(node, "range_clause") && text_of(file, unparen(lang::field(node, "right"))) == channel) {
+          receives.push_back(node);
+          return false;
+        }
+        if (lang::is(node, "identifier") && text_of(file, node) == channel &&
+            !ts_node_eq(ts_node_parent(ts_node_parent(node)), declaration)) {
+          TSNode parent = ts_node_parent(node);
+          bool closing = lang::is(parent, "argument_list") &&
+                         text_of(file, lang::field(ts_node_parent(parent), "function")) == "close";
+          if (!closing) escapes = true;
+        }
+        return true;
+      });
+      if (escapes) continue;
+      for (TSNode go : go_statements) {
+        TSNode literal = unparen(lang::field(unparen(ts_node_named_child(go, 0)), "function"));
+        if (!lang::is(literal, "func_literal")) continue;
+        // A send on the channel in the goroutine, not guarded by a select with another way out.
+        TSNode send{};
+        for_each_node(lang::field(literal, "body"), [&](TSNode node) {
+          if (!ts_node_is_null(send)) return false;
+          if (lang::is(node, "send_statement")) {
+            TSNode target = unparen(lang::field(node, "channel"));
+            TSNode select = ancestor_of(node, literal, {"select_statement"});
+            if (lang::is(target, "identifier") && text_of(file, target) == channel && ts_node_is_null(select))
+              send = node;
+          }
+          return true;
+        });
+        if (ts_node_is_null(send)) continue;
+        // How the receiver can go away first.
+        std::string why;
+        TSNode where{};
+        uint32_t go_end = ts_node_end_byte(go);
+        TSNode first_receive{};
+        for (TSNode r : receives)
+          if (ts_node_start_byte(r) > go_end && (ts_node_is_null(first_receive) || ts_node_start_byte(r) < ts_node_start_byte(first_receive)))
+            first_receive = r;
+        if (ts_node_is_null(first_receive)) {
+          if (!receives.empty()) continue;  // received before the go statement (in a loop): not judged
+          why = "nothing receives from " + channel + " after the goroutine starts";
+          where = go;
+        } else if (TSNode select = ancestor_of(first_receive, fn.body, {"select_statement"}); !ts_node_is_null(select)) {
+          int cases = 0;
+          for (TSNode clause : lang::named_children(select)) cases += lang::is(clause, "communication_case") ? 1 : 0;
+          bool has_default = false;
+          for (TSNode clause : lang::named_children(select)) has_default |= lang::is(clause, "default_case");
+          if (cases < 2 && !has_default) continue;
+          // Drained later on the other path (`case <-tick.C: kill(); <-done`).
+          bool drained_later = false;
+          for (TSNode r : receives)
+            drained_later |= ts_node_start_byte(r) >= ts_node_end_byte(first_receive) &&
+                             !ts_node_eq(ancestor_of(r, fn.body, {"select_statement"}), select);
+          if (drained_later) continue;
+          // The other cases only fail the test or crash: the leak is on a path that already failed.
+          bool failing_only = true;
+          for (TSNode clause : lang::named_children(select)) {
+            if (!lang::is(clause, "communication_case") && !lang::is(clause, "default_case")) continue;
+            bool ours = false;
+            for_each_node(clause, [&](TSNode n) {
+              if (ts_node_eq(n, first_receive)) ours = true;
+              return !ours;
+            });
+            if (ours) continue;
+            bool fails = false;
+            for_each_node(clause, [&](TSNode n) {
+              if (lang::is(n, "call_expression")) {
+                std::string callee = text_of(file, unparen(lang::field(n, "function")));
+                for (const char* end : {".Fatal", ".Fatalf", ".FailNow", "panic", "log.Fatal"})
+                  fails |= callee.size() >= std::strlen(end) &&
+                           callee.compare(callee.size() - std::strlen(end), std::strlen(end), end) == 0;
+              }
+              return !fails;
+            });
+            failing_only &= fails;
+          }
+          if (failing_only) continue;
+          why = "the select at line " + std::to_string(lang::line_of(select)) +
+                " can take another case and move on without receiving";
+          where = select;
+        } else {
+          for_each_node(fn.body, [&](TSNode node) {
+            if (!ts_node_is_null(where)) return false;
+            if (lang::is(node, "return_statement") && ts_node_start_byte(node) > go_end &&
+                ts_node_end_byte(node) <= ts_node_start_byte(first_receive))  // not `return <-ch`
+              where = node;
+            return true;
+          });
+          if (ts_node_is_null(where)) continue;
+          why = "the return at line " + std::to_string(lang::line_of(where)) + " leaves before receiving";
+        }
+        Finding finding;
+        finding.location = location_at(file, send);
+        finding.enclosing_function = fn.display_name;
+        finding.message = "this goroutine sends on the unbuffered channel " + channel + ", but " + why +
+                          ": the send then blocks forever and the goroutine leaks, once per call of " + fn.display_name;
+        finding.fix = "make the channel buffered (make(chan T, 1)) so the one send always completes, or select on ctx.Done() in the sender";
+        finding.related.push_back({location_at(file, where), "the receiver can leave here"});
+        finding.related.push_back({location_at(file, declaration), channel + " is made here"});
+        sink.report(std::move(finding), fn.display_name + "|" + channel);
+      }
+    }
+  }
+}
+
+}  // namespace patchgate::checks::go

@@ -1,0 +1,75 @@
+#include "checks/go/lifecycle_checks.h"
+#include "checks/go/model/syntax.h"
+
+namespace patchgate::checks::go {
+
+RuleInfo LostCancelCheck::info() { return lifecycle_rule_info("go-lost-cancel", Severity::kError, "cancellation", 3); }
+
+void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink) {
+  for (const auto& fn : context.package().functions()) {
+    const SourceFile& file = *fn.file;
+    for_each_node(fn.body, [&](TSNode call) {
+      if (!is_package_call(file, call, "context",
+                           {"WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause",
+                            "WithDeadlineCause"}))
+        return true;
+      // `ctx, cancel := context.WithTimeout(...)` / `ctx, cancel = ...`
+      TSNode list = ts_node_parent(call);
+      TSNode statement = ts_node_parent(list);
+      if (!lang::is(statement, "short_var_declaration") && !lang::is(statement, "assignment_statement")) return true;
+      TSNode left = lang::field(statement, "left");
+      if (ts_node_named_child_count(left) != 2) return true;
+      TSNode cancel_node = ts_node_named_child(left, 1);
+      if (!lang::is(cancel_node, "identifier")) return true;  // stored in a field: someone else's to call
+      std::string cancel = text_of(file, cancel_node);
+      std::string made = text_of(file, lang::field(call, "function"));
+      Finding finding;
+      finding.enclosing_function = fn.display_name;
+      finding.fix = "defer " + (cancel == "_" ? std::string("cancel") : cancel) + "() right after " + made;
+      if (cancel == "_") {
+        finding.location = location_at(file, cancel_node);
+        finding.message = "the cancel func of " + made + " is discarded: the context (and its timer) stays alive "
+                          "until its parent is cancelled";
+        finding.fix = "keep it and defer cancel() right after " + made;
+        sink.report(std::move(finding), fn.display_name + "|" + made + "|discarded");
+        return true;
+      }
+      // The first use of cancel after the call, in this function or a closure of it.
+      uint32_t after = ts_node_end_byte(statement);
+      TSNode first_use{};
+      for_each_node(
+          fn.body,
+          [&](TSNode node) {
+            if (lang::is(node, "identifier") && ts_node_start_byte(node) >= after && text_of(file, node) == cancel &&
+                (ts_node_is_null(first_use) || ts_node_start_byte(node) < ts_node_start_byte(first_use)))
+              first_use = node;
+            return true;
+          },
+          true);
+      if (ts_node_is_null(first_use)) {
+        finding.location = location_at(file, cancel_node);
+        finding.message = cancel + ", the cancel func of " + made +
+                          ", is never called: the context (and its timer) stays alive until its parent is cancelled";
+        sink.report(std::move(finding), fn.display_name + "|" + made + "|unused");
+        return true;
+      }
+      // A return between the call and the first use leaves without cancelling.
+      TSNode early{};
+      for_each_node(fn.body, [&](TSNode node) {
+        if (lang::is(node, "return_statement") && ts_node_start_byte(node) >= after &&
+            ts_node_end_byte(node) <= ts_node_start_byte(first_use) && ts_node_is_null(early))  // not `return ctx, cancel`
+          early = node;
+        return ts_node_is_null(early);
+      });
+      if (ts_node_is_null(early)) return true;
+      finding.location = location_at(file, early);
+      finding.message = "this return leaves without calling " + cancel + " (the cancel func of " + made +
+                        ", line " + std::to_string(lang::line_of(call)) + "): the context and its timer leak";
+      finding.related.push_back({location_at(file, call), "the context is made here"});
+      sink.report(std::move(finding), fn.display_name + "|" + made + "|early");
+      return true;
+    });
+  }
+}
+
+}  // namespace patchgate::checks::go

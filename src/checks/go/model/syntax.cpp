@@ -1,0 +1,139 @@
+#include "checks/go/model/syntax.h"
+
+#include <set>
+#include <vector>
+
+namespace patchgate::checks::go {
+
+using lang::field;
+using lang::is;
+
+void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals) {
+  if (ts_node_is_null(root)) return;
+  // A cursor walk: ts_node_named_child(i) restarts from the first child each time, which made
+  // wide nodes quadratic.
+  TSTreeCursor cursor = ts_tree_cursor_new(root);
+  bool descend = visit(root);
+  for (;;) {
+    if (descend && ts_tree_cursor_goto_first_child(&cursor)) {
+    } else {
+      while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+        if (!ts_tree_cursor_goto_parent(&cursor)) {
+          ts_tree_cursor_delete(&cursor);
+          return;
+        }
+      }
+    }
+    TSNode node = ts_tree_cursor_current_node(&cursor);
+    if (!ts_node_is_named(node) || (!into_literals && is(node, "func_literal"))) {
+      descend = false;
+      continue;
+    }
+    descend = visit(node);
+  }
+}
+
+std::optional<std::pair<std::string, std::string>> package_member(const SourceFile& file, TSNode expr) {
+  expr = unparen(expr);
+  if (!is(expr, "selector_expression")) return std::nullopt;
+  TSNode operand = unparen(field(expr, "operand"));
+  if (!is(operand, "identifier")) return std::nullopt;
+  auto it = file.imports.find(std::string(file.tree.text(operand)));
+  if (it == file.imports.end()) return std::nullopt;
+  return std::make_pair(it->second, std::string(file.tree.text(field(expr, "field"))));
+}
+
+bool is_package_call(const SourceFile& file, TSNode call, const char* path, std::initializer_list<const char*> names) {
+  if (!is(call, "call_expression")) return false;
+  auto member = package_member(file, field(call, "function"));
+  if (!member || member->first != path) return false;
+  for (const char* name : names)
+    if (member->second == name) return true;
+  return false;
+}
+
+std::string text_of(const SourceFile& file, TSNode node) { return std::string(file.tree.text(node)); }
+
+Location location_at(const SourceFile& file, TSNode node) {
+  return Location{file.path, lang::line_of(node), lang::column_of(node), static_cast<int>(ts_node_end_point(node).row) + 1,
+                  static_cast<int>(ts_node_end_point(node).column) + 1};
+}
+
+std::string context_in_scope(const Function& fn) {
+  for (const Function* f = &fn; f; f = f->enclosing) {
+    for (const auto& p : f->params)
+      if (p.type.is("context", "Context") && !p.name.empty() && p.name != "_") return p.name;
+    for (const auto& p : f->params)
+      if (p.type.is("net/http", "Request") && p.type.pointer && !p.name.empty() && p.name != "_")
+        return p.name + ".Context()";
+  }
+  return "";
+}
+
+TSNode ancestor_of(TSNode node, TSNode stop, std::initializer_list<const char*> types) {
+  for (TSNode n = ts_node_parent(node); !ts_node_is_null(n) && !ts_node_eq(n, stop); n = ts_node_parent(n))
+    for (const char* type : types)
+      if (is(n, type)) return n;
+  return TSNode{};
+}
+
+TSNode go_statement_of(const Function& fn) {
+  if (!is(fn.node, "func_literal")) return TSNode{};
+  TSNode call = ts_node_parent(fn.node);
+  while (is(call, "parenthesized_expression")) call = ts_node_parent(call);
+  if (!is(call, "call_expression")) return TSNode{};
+  TSNode statement = ts_node_parent(call);
+  return is(statement, "go_statement") ? statement : TSNode{};
+}
+
+std::set<std::string> declared_names(const Function& fn) {
+  std::set<std::string> names;
+  for (const auto& p : fn.params) names.insert(p.name);
+  const SourceFile& file = *fn.file;
+  auto add_left = [&](TSNode left) {
+    if (ts_node_is_null(left)) return;
+    if (is(left, "identifier")) {
+      names.insert(text_of(file, left));
+      return;
+    }
+    uint32_t count = ts_node_named_child_count(left);
+    for (uint32_t i = 0; i < count; ++i)
+      if (TSNode n = ts_node_named_child(left, i); is(n, "identifier")) names.insert(text_of(file, n));
+  };
+  for_each_node(fn.body, [&](TSNode node) {
+    if (is(node, "short_var_declaration")) add_left(field(node, "left"));
+    if (is(node, "range_clause") && !ts_node_is_null(field(node, "left"))) {
+      // `for k, v := range` declares; `for k, v = range` assigns: the operator tells.
+      TSNode left = field(node, "left");
+      TSNode op = ts_node_next_sibling(left);
+      if (!ts_node_is_null(op) && file.tree.text(op) == ":=") add_left(left);
+    }
+    if (is(node, "var_spec") || is(node, "const_spec"))
+      for (TSNode n : lang::children_by_field(node, "name")) names.insert(text_of(file, n));
+    return true;
+  });
+  return names;
+}
+
+std::string package_name(const SourceFile& file) {
+  for (TSNode child : lang::named_children(file.tree.root()))
+    if (is(child, "package_clause"))
+      for (TSNode name : lang::named_children(child))
+        if (is(name, "package_identifier")) return text_of(file, name);
+  return "";
+}
+
+bool is_test_file(const SourceFile& file) {
+  const std::string suffix = "_test.go";
+  return file.path.size() >= suffix.size() && file.path.compare(file.path.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool has_trailing_comment(const SourceFile& file, TSNode node) {
+  const std::string& source = file.tree.source();
+  size_t end = ts_node_end_byte(node);
+  size_t line_end = source.find('\n', end);
+  std::string_view rest(source.data() + end, (line_end == std::string::npos ? source.size() : line_end) - end);
+  return rest.find("//") != std::string_view::npos;
+}
+
+}  // namespace patchgate::checks::go
