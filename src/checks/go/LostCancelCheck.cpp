@@ -23,6 +23,15 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
       if (!lang::is(cancel_node, "identifier")) return true;  // stored in a field: someone else's to call
       std::string cancel = text_of(file, cancel_node);
       std::string made = text_of(file, lang::field(call, "function"));
+      // A named result (`func f() (ctx context.Context, cancel func())`): handed to the caller.
+      if (cancel != "_" && lang::is(lang::field(fn.node, "result"), "parameter_list")) {
+        bool named_result = false;
+        for_each_node(lang::field(fn.node, "result"), [&](TSNode n) {
+          named_result |= lang::is(n, "identifier") && text_of(file, n) == cancel;
+          return !named_result;
+        });
+        if (named_result) return true;
+      }
       Finding finding;
       finding.enclosing_function = fn.display_name;
       finding.fix = "defer " + (cancel == "_" ? std::string("cancel") : cancel) + "() right after " + made;

@@ -164,3 +164,12 @@ func (c *Client) FetchSorted(ctx context.Context, ids []string) ([]*Item, error)
 	}
 	return items, nil
 }
+
+// The cancel func is a named result: the caller gets it and calls it.
+func baseContext(parent context.Context) (ctx context.Context, cancel func()) {
+	ctx, cancel = context.WithCancel(parent)
+	ctx = context.WithValue(ctx, baseKey{}, "conn")
+	return
+}
+
+type baseKey struct{}
