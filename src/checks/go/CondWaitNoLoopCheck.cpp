@@ -14,9 +14,8 @@ namespace {
 // A bare name used as a cond: false when fn (or a function around it) declares it as a
 // parameter of another type or assigns it from something other than sync.NewCond.
 bool local_cond(const Function& fn, const std::string& name) {
+  if (auto type = param_type(fn, name)) return type->is("sync", "Cond");
   for (const Function* f = &fn; f; f = f->enclosing) {
-    for (const auto& p : f->params)
-      if (p.name == name) return p.type.is("sync", "Cond");
     bool other = false;
     for_each_node(f->body, [&](TSNode node) {
       if (lang::is(node, "short_var_declaration") && ts_node_named_child_count(lang::field(node, "left")) == 1 &&
@@ -34,31 +33,8 @@ bool local_cond(const Function& fn, const std::string& name) {
 
 void CondWaitNoLoopCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   const Package& package = context.package();
-  // Names that denote a sync.Cond: struct fields, and variables declared with the type or made by NewCond.
-  std::set<std::string> conds;
-  for (const auto& file : package.files()) {
-    for_each_node(
-        file.tree.root(),
-        [&](TSNode node) {
-          if (lang::is(node, "field_declaration") || lang::is(node, "var_spec") ||
-              lang::is(node, "parameter_declaration")) {
-            TypeRef type = package.type_of_node(lang::field(node, "type"), file);
-            if (type.is("sync", "Cond"))
-              for (TSNode n : lang::children_by_field(node, "name")) conds.insert(text_of(file, n));
-          } else if (lang::is(node, "short_var_declaration") || lang::is(node, "assignment_statement")) {
-            TSNode left = lang::field(node, "left");
-            TSNode right = lang::field(node, "right");
-            if (ts_node_named_child_count(left) == 1 && ts_node_named_child_count(right) == 1 &&
-                is_package_call(file, unparen(ts_node_named_child(right, 0)), "sync", {"NewCond"})) {
-              TSNode target = unparen(ts_node_named_child(left, 0));
-              if (lang::is(target, "selector_expression")) target = lang::field(target, "field");
-              conds.insert(text_of(file, target));
-            }
-          }
-          return true;
-        },
-        true);
-  }
+  // Names that denote a sync.Cond: fields, variables, parameters, and NewCond results.
+  std::set<std::string> conds = names_declared_as(package, "sync", "Cond", {"NewCond"});
   if (conds.empty()) return;
   for (const auto& fn : package.functions()) {
     const SourceFile& file = *fn.file;

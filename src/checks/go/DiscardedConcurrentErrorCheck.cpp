@@ -26,24 +26,7 @@ bool runs_concurrently(const Function& fn) {
 void DiscardedConcurrentErrorCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   const Package& package = context.package();
   // errgroup groups: `g, ctx := errgroup.WithContext(...)`, `var g errgroup.Group`, fields of that type.
-  std::set<std::string> groups;
-  for (const auto& file : package.files()) {
-    for_each_node(
-        file.tree.root(),
-        [&](TSNode node) {
-          if (lang::is(node, "short_var_declaration") || lang::is(node, "assignment_statement")) {
-            TSNode right = lang::field(node, "right");
-            if (ts_node_named_child_count(right) == 1 &&
-                is_package_call(file, unparen(ts_node_named_child(right, 0)), "golang.org/x/sync/errgroup", {"WithContext"}))
-              groups.insert(text_of(file, ts_node_named_child(lang::field(node, "left"), 0)));
-          } else if (lang::is(node, "var_spec") || lang::is(node, "field_declaration")) {
-            if (package.type_of_node(lang::field(node, "type"), file).is("golang.org/x/sync/errgroup", "Group"))
-              for (TSNode n : lang::children_by_field(node, "name")) groups.insert(text_of(file, n));
-          }
-          return true;
-        },
-        true);
-  }
+  std::set<std::string> groups = names_declared_as(package, "golang.org/x/sync/errgroup", "Group", {"WithContext"});
   for (const auto& fn : package.functions()) {
     const SourceFile& file = *fn.file;
     // Test goroutines drop errors of calls the test is not about; the test's assertions judge.

@@ -11,12 +11,9 @@ namespace {
 
 // The *testing.T/B/F or testing.TB that name refers to in fn or the functions it is nested in.
 bool is_testing_value(const Function& fn, const std::string& name) {
-  for (const Function* f = &fn; f; f = f->enclosing)
-    for (const auto& p : f->params)
-      if (p.name == name)
-        return p.type.package == "testing" &&
-               (p.type.name == "T" || p.type.name == "B" || p.type.name == "F" || p.type.name == "TB");
-  return false;
+  auto type = param_type(fn, name);
+  return type && type->package == "testing" &&
+         (type->name == "T" || type->name == "B" || type->name == "F" || type->name == "TB");
 }
 
 }  // namespace

@@ -39,12 +39,7 @@ bool has_exit(const SourceFile& file, TSNode loop) {
         exit = ts_node_is_null(inner);
       }
     }
-    if (lang::is(node, "call_expression")) {
-      std::string callee = text_of(file, unparen(lang::field(node, "function")));
-      for (const char* end : {"panic", "os.Exit", "runtime.Goexit", "log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic",
-                              "log.Panicf"})
-        exit |= callee == end;
-    }
+    if (lang::is(node, "call_expression")) exit |= is_terminating_call(text_of(file, unparen(lang::field(node, "function"))));
     return true;
   });
   return exit;
@@ -79,13 +74,7 @@ void GoroutineNoStopCheck::check_package(GoPackageContext& context, FindingSink&
           callee = package.function_named(text_of(file, function));
         } else if (TSNode owner = unparen(lang::field(function, "operand")); lang::is(owner, "identifier")) {
           // `go s.loop()` on the receiver or a parameter of known type.
-          std::string name = text_of(file, owner);
-          std::optional<TypeRef> type;
-          for (const Function* f = &fn; f && !type; f = f->enclosing) {
-            if (f->receiver_name == name) type = TypeRef::named("", f->receiver_type, true);
-            for (const auto& p : f->params)
-              if (p.name == name) type = p.type;
-          }
+          auto type = param_type(fn, text_of(file, owner));
           if (type && type->package.empty())
             callee = package.find_method(*type, text_of(file, lang::field(function, "field")), nullptr);
         }

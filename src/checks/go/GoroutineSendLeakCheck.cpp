@@ -1,7 +1,6 @@
 #include "checks/go/lifecycle_checks.h"
 #include "checks/go/model/syntax.h"
 
-#include <cstring>
 #include <vector>
 
 namespace patchgate::checks::go {
@@ -124,12 +123,8 @@ void GoroutineSendLeakCheck::check_package(GoPackageContext& context, FindingSin
             if (ours) continue;
             bool fails = false;
             for_each_node(clause, [&](TSNode n) {
-              if (lang::is(n, "call_expression")) {
-                std::string callee = text_of(file, unparen(lang::field(n, "function")));
-                for (const char* end : {".Fatal", ".Fatalf", ".FailNow", "panic", "log.Fatal"})
-                  fails |= callee.size() >= std::strlen(end) &&
-                           callee.compare(callee.size() - std::strlen(end), std::strlen(end), end) == 0;
-              }
+              if (lang::is(n, "call_expression"))
+                fails |= is_terminating_call(text_of(file, unparen(lang::field(n, "function"))));
               return !fails;
             });
             failing_only &= fails;

@@ -5,17 +5,12 @@
 #include <set>
 
 #include "checks/go/lock_findings.h"
+#include "checks/go/model/syntax.h"
 #include "lang/tree_sitter.h"
 
 namespace patchgate::checks::go {
 
 namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string out;
-  for (char c : text) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
 
 // The phrase by which a text claims to change no behaviour, or "".
 std::string behaviour_claim(std::string_view text) {

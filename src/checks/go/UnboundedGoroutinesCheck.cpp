@@ -24,9 +24,8 @@ std::string unbounded_kind(const Package& package, const SourceFile& file, const
       // A channel: a parameter or local of channel type, or a receive-only result.
       if (lang::is(right, "identifier")) {
         std::string name = text_of(file, right);
-        for (const Function* f = &fn; f; f = f->enclosing)
-          for (const auto& p : f->params)
-            if (p.name == name && p.type.name == "chan" && p.type.package.empty()) return "a loop over the channel " + name;
+        if (auto type = param_type(fn, name); type && type->name == "chan" && type->package.empty())
+          return "a loop over the channel " + name;
         bool made_here = false;
         for_each_node(fn.body, [&](TSNode node) {
           if (lang::is(node, "short_var_declaration") && text_of(file, lang::field(node, "left")) == name &&
@@ -39,13 +38,7 @@ std::string unbounded_kind(const Package& package, const SourceFile& file, const
       // A channel field of the receiver or of a parameter (`range w.jobs`).
       if (lang::is(right, "selector_expression")) {
         TSNode owner = unparen(lang::field(right, "operand"));
-        std::optional<TypeRef> owner_type;
-        std::string owner_name = text_of(file, owner);
-        for (const Function* f = &fn; f && !owner_type; f = f->enclosing) {
-          if (f->receiver_name == owner_name) owner_type = TypeRef::named("", f->receiver_type, true);
-          for (const auto& p : f->params)
-            if (p.name == owner_name) owner_type = p.type;
-        }
+        auto owner_type = param_type(fn, text_of(file, owner));
         auto f = owner_type ? package.find_field(*owner_type, text_of(file, lang::field(right, "field")), nullptr)
                             : std::nullopt;
         if (f && f->type.name == "chan" && f->type.package.empty()) return "a loop over the channel " + text_of(file, right);

@@ -27,23 +27,7 @@ TSNode waitgroup_call(const SourceFile& file, TSNode node, const char* method, c
 void WaitGroupMisuseCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   const Package& package = context.package();
   // Names declared as sync.WaitGroup (fields, variables, parameters, &sync.WaitGroup{}, new(...)).
-  std::set<std::string> groups;
-  for (const auto& file : package.files()) {
-    for_each_node(
-        file.tree.root(),
-        [&](TSNode node) {
-          if (lang::is(node, "field_declaration") || lang::is(node, "var_spec") || lang::is(node, "parameter_declaration")) {
-            if (package.type_of_node(lang::field(node, "type"), file).is("sync", "WaitGroup"))
-              for (TSNode n : lang::children_by_field(node, "name")) groups.insert(text_of(file, n));
-          } else if (lang::is(node, "short_var_declaration")) {
-            std::string right = text_of(file, lang::field(node, "right"));
-            if (right.find("sync.WaitGroup") != std::string::npos && ts_node_named_child_count(lang::field(node, "left")) == 1)
-              groups.insert(text_of(file, lang::field(node, "left")));
-          }
-          return true;
-        },
-        true);
-  }
+  std::set<std::string> groups = names_declared_as(package, "sync", "WaitGroup");
   if (groups.empty()) return;
 
   for (const auto& fn : package.functions()) {

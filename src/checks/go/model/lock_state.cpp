@@ -1,6 +1,7 @@
 #include "checks/go/model/lock_state.h"
 
 #include "checks/go/model/stdlib_calls.h"
+#include "checks/go/model/syntax.h"
 
 #include <algorithm>
 #include <cctype>
@@ -39,29 +40,12 @@ LockOp lock_op_named(std::string_view method) {
 // When a lock expression's type cannot be resolved, its name decides: `mu`, `stateMu`,
 // `cacheLock`, `writeMutex` are mutexes; `clock` and `block` are not.
 bool looks_like_mutex_name(std::string_view name) {
-  std::string lower;
-  for (char c : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string lower = lowercase(name);
   auto ends_with = [&](std::string_view suffix) {
     return lower.size() >= suffix.size() && lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends_with("clock") || ends_with("block") || ends_with("unlock")) return false;
   return ends_with("mu") || ends_with("mtx") || ends_with("mutex") || ends_with("lock") || ends_with("locker");
-}
-
-// Calls after which the goroutine does not continue.
-bool is_terminating_call(std::string_view callee) {
-  static const char* const names[] = {"panic", "os.Exit", "log.Fatal", "log.Fatalf", "log.Fatalln", "log.Panic",
-                                      "log.Panicf", "log.Panicln", "runtime.Goexit", "t.Fatal", "t.Fatalf",
-                                      "t.FailNow", "t.Skip", "t.Skipf", "t.SkipNow", "b.Fatal", "b.Fatalf",
-                                      "b.FailNow", "b.Skip", "b.Skipf", "b.SkipNow"};
-  for (const char* name : names)
-    if (callee == name) return true;
-  return false;
-}
-
-// Terminating calls that unwind the stack, running deferred calls, and can be recovered.
-bool unwinds(std::string_view callee) {
-  return callee == "panic" || callee == "log.Panic" || callee == "log.Panicf" || callee == "log.Panicln";
 }
 
 struct Deferred {

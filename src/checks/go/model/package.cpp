@@ -1,5 +1,7 @@
 #include "checks/go/model/package.h"
 
+#include "checks/go/model/syntax.h"
+
 #include <cctype>
 #include <cstring>
 #include <set>
@@ -78,12 +80,6 @@ std::string path_after(const std::string& text, size_t pos) {
   std::string path = text.substr(pos, end - pos);
   while (!path.empty() && path.back() == '.') path.pop_back();
   return path;
-}
-
-std::string lowercase(const std::string& text) {
-  std::string lower;
-  for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return lower;
 }
 
 // The paths following each occurrence of marker ("+checklocks:") in doc.

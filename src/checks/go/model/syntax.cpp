@@ -1,5 +1,6 @@
 #include "checks/go/model/syntax.h"
 
+#include <cctype>
 #include <set>
 #include <vector>
 
@@ -113,6 +114,76 @@ std::set<std::string> declared_names(const Function& fn) {
     return true;
   });
   return names;
+}
+
+std::set<std::string> names_declared_as(const Package& package, const char* path, const char* type,
+                                        std::initializer_list<const char*> ctors) {
+  std::set<std::string> names;
+  for (const auto& file : package.files()) {
+    // `path.type{}`, `&path.type{}`, `new(path.type)`, or one of the constructors.
+    auto makes = [&](TSNode value) {
+      value = unparen(value);
+      if (is(value, "unary_expression")) value = unparen(field(value, "operand"));
+      if (is(value, "composite_literal")) return package.type_of_node(field(value, "type"), file).is(path, type);
+      if (!is(value, "call_expression")) return false;
+      TSNode args = field(value, "arguments");
+      if (text_of(file, field(value, "function")) == "new" && ts_node_named_child_count(args) == 1)
+        return package.type_of_node(ts_node_named_child(args, 0), file).is(path, type);
+      auto member = package_member(file, field(value, "function"));
+      if (!member || member->first != path) return false;
+      for (const char* ctor : ctors)
+        if (member->second == ctor) return true;
+      return false;
+    };
+    for_each_node(
+        file.tree.root(),
+        [&](TSNode node) {
+          if (is(node, "field_declaration") || is(node, "var_spec") || is(node, "parameter_declaration")) {
+            if (package.type_of_node(field(node, "type"), file).is(path, type))
+              for (TSNode n : lang::children_by_field(node, "name")) names.insert(text_of(file, n));
+          } else if (is(node, "short_var_declaration") || is(node, "assignment_statement")) {
+            TSNode right = field(node, "right");
+            if (ts_node_named_child_count(right) != 1 || !makes(ts_node_named_child(right, 0))) return true;
+            // The first target: `g, ctx := errgroup.WithContext(...)` names the group.
+            TSNode target = unparen(ts_node_named_child(field(node, "left"), 0));
+            if (is(target, "selector_expression")) target = field(target, "field");
+            names.insert(text_of(file, target));
+          }
+          return true;
+        },
+        true);
+  }
+  return names;
+}
+
+std::optional<TypeRef> param_type(const Function& fn, const std::string& name) {
+  for (const Function* f = &fn; f; f = f->enclosing) {
+    if (!f->receiver_name.empty() && f->receiver_name == name) return TypeRef::named("", f->receiver_type, true);
+    for (const auto& p : f->params)
+      if (p.name == name) return p.type;
+  }
+  return std::nullopt;
+}
+
+bool is_terminating_call(std::string_view callee) {
+  static const char* const exact[] = {"panic",     "os.Exit",   "runtime.Goexit", "log.Fatal", "log.Fatalf",
+                                      "log.Fatalln", "log.Panic", "log.Panicf",     "log.Panicln", "t.Skip",
+                                      "t.Skipf",   "b.Skip",    "b.Skipf"};
+  for (const char* name : exact)
+    if (callee == name) return true;
+  for (std::string_view suffix : {".Fatal", ".Fatalf", ".Fatalln", ".FailNow", ".SkipNow"})
+    if (callee.size() > suffix.size() && callee.substr(callee.size() - suffix.size()) == suffix) return true;
+  return false;
+}
+
+bool unwinds(std::string_view callee) {
+  return callee == "panic" || callee == "log.Panic" || callee == "log.Panicf" || callee == "log.Panicln";
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out;
+  for (char c : text) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return out;
 }
 
 std::string package_name(const SourceFile& file) {

@@ -39,6 +39,23 @@ TSNode go_statement_of(const Function& fn);
 // name it uses but does not declare is captured from outside.
 std::set<std::string> declared_names(const Function& fn);
 
+// Names the package declares as `path.type` (pointer or not): struct fields, variables and
+// parameters with that type, and targets assigned `path.ctor(...)` (ctors), `&path.type{}`,
+// `path.type{}` or `new(path.type)`. By name only: two variables of the same name share it.
+std::set<std::string> names_declared_as(const Package& package, const char* path, const char* type,
+                                        std::initializer_list<const char*> ctors = {});
+
+// The declared type of a receiver or parameter `name` of fn or a function it is nested in.
+std::optional<TypeRef> param_type(const Function& fn, const std::string& name);
+
+// Calls after which the goroutine does not continue: panic, os.Exit, runtime.Goexit,
+// log.Fatal*/Panic*, and Fatal*/FailNow/SkipNow on any value, t.Skip/Skipf on t and b.
+bool is_terminating_call(std::string_view callee);
+// The terminating calls that unwind the stack (running defers) and can be recovered.
+bool unwinds(std::string_view callee);
+
+std::string lowercase(std::string_view text);
+
 // The package clause's name ("main").
 std::string package_name(const SourceFile& file);
 bool is_test_file(const SourceFile& file);
