@@ -63,3 +63,16 @@ TEST_CASE("max_call_depth decides how deep the shared lock walk follows calls", 
   mixed.rules["go-lock-order"].options = {{"max_call_depth", 1}};
   CHECK(analyse(source, mixed).findings.size() == 1);
 }
+
+TEST_CASE("syntax errors where the goroutine and context rules look do not crash them", "[analysis]") {
+  // Each line leaves a part these rules read missing: a go with no call, a range with no
+  // variables or operand, a select case with no communication, a field list never closed.
+  Report report = analyse(
+      "package w\n\nimport (\n\t\"context\"\n\t\"sync\"\n)\n\n"
+      "func a(ctx context.Context) {\n\tgo\n\tfor range {\n\t}\n\tvar wg sync.WaitGroup\n\tfor {\n\t\tgo\n"
+      "\t\twg.Wait(\n\t}\n\tctx2, := context.WithCancel(ctx)\n\tch := make(chan)\n\tgo func() { ch <- }()\n"
+      "\tselect { case <-ch: case }\n\tvar c sync.Cond\n\tc.Wait(\n\tdefer\n\treturn <-\n}\n\n"
+      "type S struct { ctx context.Context\n");
+  REQUIRE(report.errors.size() == 1);
+  CHECK(report.errors[0].message.find("syntax errors") != std::string::npos);
+}

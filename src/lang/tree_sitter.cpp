@@ -48,6 +48,7 @@ uint32_t Query::capture_index(std::string_view name) const {
 
 std::vector<TSNode> children_by_field(TSNode node, const char* name) {
   std::vector<TSNode> out;
+  if (ts_node_is_null(node)) return out;
   TSTreeCursor cursor = ts_tree_cursor_new(node);
   if (ts_tree_cursor_goto_first_child(&cursor)) {
     do {
@@ -61,9 +62,16 @@ std::vector<TSNode> children_by_field(TSNode node, const char* name) {
 
 std::vector<TSNode> named_children(TSNode node) {
   std::vector<TSNode> out;
-  uint32_t count = ts_node_named_child_count(node);
-  out.reserve(count);
-  for (uint32_t i = 0; i < count; ++i) out.push_back(ts_node_named_child(node, i));
+  if (ts_node_is_null(node)) return out;
+  // A cursor: ts_node_named_child(i) walks from the first child each time.
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      TSNode child = ts_tree_cursor_current_node(&cursor);
+      if (ts_node_is_named(child)) out.push_back(child);
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+  }
+  ts_tree_cursor_delete(&cursor);
   return out;
 }
 

@@ -65,8 +65,16 @@ class QueryCursor {
 };
 
 inline bool is(TSNode node, const char* type) { return !ts_node_is_null(node) && std::string_view(ts_node_type(node)) == type; }
+// The tree-sitter calls below dereference their node; on a null node (a missing part of a
+// syntax error) these return a null node or zero instead.
 inline TSNode field(TSNode node, const char* name) {
+  if (ts_node_is_null(node)) return node;
   return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::char_traits<char>::length(name)));
+}
+inline TSNode parent(TSNode node) { return ts_node_is_null(node) ? node : ts_node_parent(node); }
+inline uint32_t named_count(TSNode node) { return ts_node_is_null(node) ? 0 : ts_node_named_child_count(node); }
+inline TSNode named_child(TSNode node, uint32_t i) {
+  return i < named_count(node) ? ts_node_named_child(node, i) : TSNode{};
 }
 // All children of node stored under the field name (Go's `a, b int` has two `name` children).
 std::vector<TSNode> children_by_field(TSNode node, const char* name);

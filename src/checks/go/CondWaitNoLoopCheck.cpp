@@ -18,7 +18,7 @@ bool local_cond(const Function& fn, const std::string& name) {
   for (const Function* f = &fn; f; f = f->enclosing) {
     bool other = false;
     for_each_node(f->body, [&](TSNode node) {
-      if (lang::is(node, "short_var_declaration") && ts_node_named_child_count(lang::field(node, "left")) == 1 &&
+      if (lang::is(node, "short_var_declaration") && lang::named_count(lang::field(node, "left")) == 1 &&
           text_of(*f->file, lang::field(node, "left")) == name &&
           text_of(*f->file, lang::field(node, "right")).find("NewCond") == std::string::npos)
         other = true;

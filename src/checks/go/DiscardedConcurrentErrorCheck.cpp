@@ -14,8 +14,8 @@ namespace {
 bool runs_concurrently(const Function& fn) {
   if (!ts_node_is_null(go_statement_of(fn))) return true;
   // `g.Go(func() error { ... })`: an errgroup task.
-  TSNode args = ts_node_parent(fn.node);
-  TSNode call = ts_node_parent(args);
+  TSNode args = lang::parent(fn.node);
+  TSNode call = lang::parent(args);
   if (!lang::is(args, "argument_list") || !lang::is(call, "call_expression")) return false;
   TSNode function = unparen(lang::field(call, "function"));
   return lang::is(function, "selector_expression") && fn.file->tree.text(lang::field(function, "field")) == "Go";
@@ -38,10 +38,10 @@ void DiscardedConcurrentErrorCheck::check_package(GoPackageContext& context, Fin
         if (lang::is(function, "selector_expression") && text_of(file, lang::field(function, "field")) == "Wait") {
           TSNode operand = unparen(lang::field(function, "operand"));
           TSNode name = lang::is(operand, "selector_expression") ? lang::field(operand, "field") : operand;
-          TSNode parent = ts_node_parent(node);
+          TSNode parent = lang::parent(node);
           bool bare = lang::is(parent, "expression_statement");
-          bool blank = lang::is(parent, "expression_list") && lang::is(ts_node_parent(parent), "assignment_statement") &&
-                       text_of(file, lang::field(ts_node_parent(parent), "left")) == "_";
+          bool blank = lang::is(parent, "expression_list") && lang::is(lang::parent(parent), "assignment_statement") &&
+                       text_of(file, lang::field(lang::parent(parent), "left")) == "_";
           if (groups.count(text_of(file, name)) && (bare || blank)) {
             Finding finding;
             finding.location = location_at(file, node);
@@ -59,10 +59,10 @@ void DiscardedConcurrentErrorCheck::check_package(GoPackageContext& context, Fin
       // `a, _ = call()` in a goroutine: the last value, the error, is thrown away.
       if (!lang::is(node, "assignment_statement") && !lang::is(node, "short_var_declaration")) return true;
       TSNode left = lang::field(node, "left"), right = lang::field(node, "right");
-      uint32_t count = ts_node_named_child_count(left);
-      if (count == 0 || ts_node_named_child_count(right) != 1) return true;
-      TSNode call = unparen(ts_node_named_child(right, 0));
-      if (!lang::is(call, "call_expression") || text_of(file, ts_node_named_child(left, count - 1)) != "_") return true;
+      uint32_t count = lang::named_count(left);
+      if (count == 0 || lang::named_count(right) != 1) return true;
+      TSNode call = unparen(lang::named_child(right, 0));
+      if (!lang::is(call, "call_expression") || text_of(file, lang::named_child(left, count - 1)) != "_") return true;
       // A same-package callee tells whether its last result is an error; others are assumed to.
       TSNode function = unparen(lang::field(call, "function"));
       if (lang::is(function, "identifier")) {

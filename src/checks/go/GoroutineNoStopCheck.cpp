@@ -22,7 +22,7 @@ bool is_endless(TSNode loop) {
 // goroutine? A break inside a nested for, switch or select leaves only that statement.
 bool has_exit(const SourceFile& file, TSNode loop) {
   std::string label;
-  if (TSNode parent = ts_node_parent(loop); lang::is(parent, "labeled_statement"))
+  if (TSNode parent = lang::parent(loop); lang::is(parent, "labeled_statement"))
     label = text_of(file, lang::field(parent, "label"));
   bool exit = false;
   TSNode body = lang::field(loop, "body");
@@ -59,7 +59,7 @@ void GoroutineNoStopCheck::check_package(GoPackageContext& context, FindingSink&
       continue;
     for_each_node(fn.body, [&](TSNode go) {
       if (!lang::is(go, "go_statement")) return true;
-      TSNode call = unparen(ts_node_named_child(go, 0));
+      TSNode call = unparen(lang::named_child(go, 0));
       TSNode function = unparen(lang::field(call, "function"));
       // The goroutine's body: a literal, or a same-package function started by name.
       TSNode body{};

@@ -16,9 +16,9 @@ bool is_unbuffered_make(const SourceFile& file, TSNode value) {
   value = unparen(value);
   if (!lang::is(value, "call_expression") || text_of(file, lang::field(value, "function")) != "make") return false;
   TSNode args = lang::field(value, "arguments");
-  uint32_t count = ts_node_named_child_count(args);
-  if (count == 0 || !lang::is(ts_node_named_child(args, 0), "channel_type")) return false;
-  return count == 1 || text_of(file, ts_node_named_child(args, 1)) == "0";
+  uint32_t count = lang::named_count(args);
+  if (count == 0 || !lang::is(lang::named_child(args, 0), "channel_type")) return false;
+  return count == 1 || text_of(file, lang::named_child(args, 1)) == "0";
 }
 
 bool is_receive_of(const SourceFile& file, TSNode node, const std::string& channel) {
@@ -37,9 +37,9 @@ void GoroutineSendLeakCheck::check_package(GoPackageContext& context, FindingSin
     for_each_node(fn.body, [&](TSNode node) {
       if (!lang::is(node, "short_var_declaration")) return true;
       TSNode left = lang::field(node, "left"), right = lang::field(node, "right");
-      if (ts_node_named_child_count(left) == 1 && ts_node_named_child_count(right) == 1 &&
-          is_unbuffered_make(file, ts_node_named_child(right, 0)))
-        channels.emplace_back(text_of(file, ts_node_named_child(left, 0)), node);
+      if (lang::named_count(left) == 1 && lang::named_count(right) == 1 &&
+          is_unbuffered_make(file, lang::named_child(right, 0)))
+        channels.emplace_back(text_of(file, lang::named_child(left, 0)), node);
       return true;
     });
     for (const auto& [channel, declaration] : channels) {
@@ -62,17 +62,17 @@ void GoroutineSendLeakCheck::check_package(GoPackageContext& context, FindingSin
           return false;
         }
         if (lang::is(node, "identifier") && text_of(file, node) == channel &&
-            !ts_node_eq(ts_node_parent(ts_node_parent(node)), declaration)) {
-          TSNode parent = ts_node_parent(node);
+            !ts_node_eq(lang::parent(lang::parent(node)), declaration)) {
+          TSNode parent = lang::parent(node);
           bool closing = lang::is(parent, "argument_list") &&
-                         text_of(file, lang::field(ts_node_parent(parent), "function")) == "close";
+                         text_of(file, lang::field(lang::parent(parent), "function")) == "close";
           if (!closing) escapes = true;
         }
         return true;
       });
       if (escapes) continue;
       for (TSNode go : go_statements) {
-        TSNode literal = unparen(lang::field(unparen(ts_node_named_child(go, 0)), "function"));
+        TSNode literal = unparen(lang::field(unparen(lang::named_child(go, 0)), "function"));
         if (!lang::is(literal, "func_literal")) continue;
         // A send on the channel in the goroutine, not guarded by a select with another way out.
         TSNode send{};

@@ -14,12 +14,12 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
                             "WithDeadlineCause"}))
         return true;
       // `ctx, cancel := context.WithTimeout(...)` / `ctx, cancel = ...`
-      TSNode list = ts_node_parent(call);
-      TSNode statement = ts_node_parent(list);
+      TSNode list = lang::parent(call);
+      TSNode statement = lang::parent(list);
       if (!lang::is(statement, "short_var_declaration") && !lang::is(statement, "assignment_statement")) return true;
       TSNode left = lang::field(statement, "left");
-      if (ts_node_named_child_count(left) != 2) return true;
-      TSNode cancel_node = ts_node_named_child(left, 1);
+      if (lang::named_count(left) != 2) return true;
+      TSNode cancel_node = lang::named_child(left, 1);
       if (!lang::is(cancel_node, "identifier")) return true;  // stored in a field: someone else's to call
       std::string cancel = text_of(file, cancel_node);
       std::string made = text_of(file, lang::field(call, "function"));

@@ -48,8 +48,8 @@ void NewSyncPrimitiveCheck::check_package(GoPackageContext& context, FindingSink
           } else if (lang::is(node, "call_expression")) {
             TSNode function = unparen(lang::field(node, "function"));
             TSNode args = lang::field(node, "arguments");
-            if (text_of(file, function) == "make" && ts_node_named_child_count(args) > 0 &&
-                lang::is(ts_node_named_child(args, 0), "channel_type")) {
+            if (text_of(file, function) == "make" && lang::named_count(args) > 0 &&
+                lang::is(lang::named_child(args, 0), "channel_type")) {
               note(node, "new channel", "who closes it, who owns the sends, and what if the receiver stops receiving?");
             } else if (auto member = package_member(file, function)) {
               const auto& [path, name] = *member;

@@ -56,7 +56,7 @@ void WaitGroupMisuseCheck::check_package(GoPackageContext& context, FindingSink&
       bool deferred = false;
       for_each_node(fn.body, [&](TSNode node) {
         if (TSNode wg = waitgroup_call(file, node, "Done", groups); !ts_node_is_null(wg)) {
-          if (lang::is(ts_node_parent(node), "defer_statement")) deferred = true;
+          if (lang::is(lang::parent(node), "defer_statement")) deferred = true;
           if (ts_node_is_null(done)) done = node;
         }
         return true;

@@ -11,7 +11,7 @@ using lang::is;
 
 void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals) {
   if (ts_node_is_null(root)) return;
-  // A cursor walk: ts_node_named_child(i) restarts from the first child each time, which made
+  // A cursor walk: lang::named_child(i) restarts from the first child each time, which made
   // wide nodes quadratic.
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   bool descend = visit(root);
@@ -72,7 +72,7 @@ std::string context_in_scope(const Function& fn) {
 }
 
 TSNode ancestor_of(TSNode node, TSNode stop, std::initializer_list<const char*> types) {
-  for (TSNode n = ts_node_parent(node); !ts_node_is_null(n) && !ts_node_eq(n, stop); n = ts_node_parent(n))
+  for (TSNode n = lang::parent(node); !ts_node_is_null(n) && !ts_node_eq(n, stop); n = lang::parent(n))
     for (const char* type : types)
       if (is(n, type)) return n;
   return TSNode{};
@@ -80,10 +80,10 @@ TSNode ancestor_of(TSNode node, TSNode stop, std::initializer_list<const char*> 
 
 TSNode go_statement_of(const Function& fn) {
   if (!is(fn.node, "func_literal")) return TSNode{};
-  TSNode call = ts_node_parent(fn.node);
-  while (is(call, "parenthesized_expression")) call = ts_node_parent(call);
+  TSNode call = lang::parent(fn.node);
+  while (is(call, "parenthesized_expression")) call = lang::parent(call);
   if (!is(call, "call_expression")) return TSNode{};
-  TSNode statement = ts_node_parent(call);
+  TSNode statement = lang::parent(call);
   return is(statement, "go_statement") ? statement : TSNode{};
 }
 
@@ -97,9 +97,9 @@ std::set<std::string> declared_names(const Function& fn) {
       names.insert(text_of(file, left));
       return;
     }
-    uint32_t count = ts_node_named_child_count(left);
+    uint32_t count = lang::named_count(left);
     for (uint32_t i = 0; i < count; ++i)
-      if (TSNode n = ts_node_named_child(left, i); is(n, "identifier")) names.insert(text_of(file, n));
+      if (TSNode n = lang::named_child(left, i); is(n, "identifier")) names.insert(text_of(file, n));
   };
   for_each_node(fn.body, [&](TSNode node) {
     if (is(node, "short_var_declaration")) add_left(field(node, "left"));
@@ -127,8 +127,8 @@ std::set<std::string> names_declared_as(const Package& package, const char* path
       if (is(value, "composite_literal")) return package.type_of_node(field(value, "type"), file).is(path, type);
       if (!is(value, "call_expression")) return false;
       TSNode args = field(value, "arguments");
-      if (text_of(file, field(value, "function")) == "new" && ts_node_named_child_count(args) == 1)
-        return package.type_of_node(ts_node_named_child(args, 0), file).is(path, type);
+      if (text_of(file, field(value, "function")) == "new" && lang::named_count(args) == 1)
+        return package.type_of_node(lang::named_child(args, 0), file).is(path, type);
       auto member = package_member(file, field(value, "function"));
       if (!member || member->first != path) return false;
       for (const char* ctor : ctors)
@@ -143,9 +143,9 @@ std::set<std::string> names_declared_as(const Package& package, const char* path
               for (TSNode n : lang::children_by_field(node, "name")) names.insert(text_of(file, n));
           } else if (is(node, "short_var_declaration") || is(node, "assignment_statement")) {
             TSNode right = field(node, "right");
-            if (ts_node_named_child_count(right) != 1 || !makes(ts_node_named_child(right, 0))) return true;
+            if (lang::named_count(right) != 1 || !makes(lang::named_child(right, 0))) return true;
             // The first target: `g, ctx := errgroup.WithContext(...)` names the group.
-            TSNode target = unparen(ts_node_named_child(field(node, "left"), 0));
+            TSNode target = unparen(lang::named_child(field(node, "left"), 0));
             if (is(target, "selector_expression")) target = field(target, "field");
             names.insert(text_of(file, target));
           }
