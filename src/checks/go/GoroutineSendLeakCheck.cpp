@@ -42,7 +42,10 @@ void GoroutineSendLeakCheck::check_package(GoPackageContext& context, FindingSin
         channels.emplace_back(text_of(file, lang::named_child(left, 0)), node);
       return true;
     });
-    for (const auto& [channel, declaration] : channels) {
+    for (const auto& made : channels) {
+      // Named copies, not structured bindings: clang 14 cannot capture those in the lambdas below.
+      const std::string& channel = made.first;
+      TSNode declaration = made.second;
       // Uses of the channel in this function itself (not in its goroutines): receives, and any
       // other use, which lets it escape to someone who may receive.
       std::vector<TSNode> receives;
