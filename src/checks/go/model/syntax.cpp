@@ -120,6 +120,10 @@ std::set<std::string> names_declared_as(const Package& package, const char* path
                                         std::initializer_list<const char*> ctors) {
   std::set<std::string> names;
   for (const auto& file : package.files()) {
+    // A file that does not import path cannot name its type.
+    bool imports = false;
+    for (const auto& [alias, imported] : file.imports) imports |= imported == path;
+    if (!imports) continue;
     // `path.type{}`, `&path.type{}`, `new(path.type)`, or one of the constructors.
     auto makes = [&](TSNode value) {
       value = unparen(value);
