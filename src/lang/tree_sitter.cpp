@@ -5,6 +5,7 @@
 namespace patchgate::lang {
 
 std::string_view Tree::text(TSNode node) const {
+  if (ts_node_is_null(node)) return {};
   uint32_t start = ts_node_start_byte(node);
   uint32_t end = ts_node_end_byte(node);
   if (start > source_.size() || end > source_.size() || end < start) return {};

@@ -11,16 +11,6 @@ RuleInfo GoroutineSendLeakCheck::info() {
 
 namespace {
 
-// `make(chan T)` or `make(chan T, 0)`.
-bool is_unbuffered_make(const SourceFile& file, TSNode value) {
-  value = unparen(value);
-  if (!lang::is(value, "call_expression") || text_of(file, lang::field(value, "function")) != "make") return false;
-  TSNode args = lang::field(value, "arguments");
-  uint32_t count = lang::named_count(args);
-  if (count == 0 || !lang::is(lang::named_child(args, 0), "channel_type")) return false;
-  return count == 1 || text_of(file, lang::named_child(args, 1)) == "0";
-}
-
 bool is_receive_of(const SourceFile& file, TSNode node, const std::string& channel) {
   if (!lang::is(node, "unary_expression") || text_of(file, lang::field(node, "operator")) != "<-") return false;
   TSNode operand = unparen(lang::field(node, "operand"));

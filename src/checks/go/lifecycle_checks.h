@@ -32,6 +32,14 @@ class CallWithoutContextCheck final : public GoCheck {
   void check_package(GoPackageContext& context, FindingSink& sink) override;
 };
 
+// go-channel-close-ownership: close(ch) by a receiver, on every loop iteration or goroutine, or followed by a send.
+class ChannelCloseOwnershipCheck final : public GoCheck {
+ public:
+  static RuleInfo info();
+  explicit ChannelCloseOwnershipCheck(const RuleOptions&) {}
+  void check_package(GoPackageContext& context, FindingSink& sink) override;
+};
+
 // go-cond-wait-no-loop: sync.Cond.Wait outside a loop that re-checks the condition.
 class CondWaitNoLoopCheck final : public GoCheck {
  public:
@@ -80,6 +88,14 @@ class GoroutineSendLeakCheck final : public GoCheck {
   void check_package(GoPackageContext& context, FindingSink& sink) override;
 };
 
+// go-loop-ignores-context: an open-ended loop in ctx-aware code that waits and never looks at the context.
+class LoopIgnoresContextCheck final : public GoCheck {
+ public:
+  static RuleInfo info();
+  explicit LoopIgnoresContextCheck(const RuleOptions&) {}
+  void check_package(GoPackageContext& context, FindingSink& sink) override;
+};
+
 // go-lost-cancel: the cancel func of context.WithCancel/Timeout/Deadline discarded, unused, or skipped by an early return.
 class LostCancelCheck final : public GoCheck {
  public:
@@ -93,6 +109,22 @@ class NewSyncPrimitiveCheck final : public GoCheck {
  public:
   static RuleInfo info();
   explicit NewSyncPrimitiveCheck(const RuleOptions&) {}
+  void check_package(GoPackageContext& context, FindingSink& sink) override;
+};
+
+// go-racy-shared-write: goroutines started in a loop writing an outer variable, map or slice without a lock.
+class RacySharedWriteCheck final : public GoCheck {
+ public:
+  static RuleInfo info();
+  explicit RacySharedWriteCheck(const RuleOptions&) {}
+  void check_package(GoPackageContext& context, FindingSink& sink) override;
+};
+
+// go-select-default: a select whose empty default drops a send, or spins an endless loop.
+class SelectDefaultCheck final : public GoCheck {
+ public:
+  static RuleInfo info();
+  explicit SelectDefaultCheck(const RuleOptions&) {}
   void check_package(GoPackageContext& context, FindingSink& sink) override;
 };
 

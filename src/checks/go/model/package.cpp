@@ -65,7 +65,7 @@ void index_imports(SourceFile& file) {
       std::string path = unquote(file.tree.text(field(spec, "path")));
       TSNode alias = field(spec, "name");
       std::string name = ts_node_is_null(alias) ? default_import_name(path) : std::string(file.tree.text(alias));
-      if (name == "_" || name == ".") continue;
+      if (name == "_") continue;  // "." is kept: a dot import brings names in unqualified
       file.imports[name] = path;
     }
   }

@@ -14,7 +14,7 @@ namespace patchgate::checks::go {
 struct SourceFile {
   std::string path;  // repository-relative
   lang::Tree tree;
-  std::map<std::string, std::string> imports;  // local name -> import path ("sync" -> "sync")
+  std::map<std::string, std::string> imports;  // local name -> import path ("sync" -> "sync"; "." for a dot import)
   bool syntax_errors = false;
 };
 

@@ -87,10 +87,8 @@ TSNode go_statement_of(const Function& fn) {
   return is(statement, "go_statement") ? statement : TSNode{};
 }
 
-std::set<std::string> declared_names(const Function& fn) {
+std::set<std::string> declared_in(const SourceFile& file, TSNode root) {
   std::set<std::string> names;
-  for (const auto& p : fn.params) names.insert(p.name);
-  const SourceFile& file = *fn.file;
   auto add_left = [&](TSNode left) {
     if (ts_node_is_null(left)) return;
     if (is(left, "identifier")) {
@@ -101,7 +99,7 @@ std::set<std::string> declared_names(const Function& fn) {
     for (uint32_t i = 0; i < count; ++i)
       if (TSNode n = lang::named_child(left, i); is(n, "identifier")) names.insert(text_of(file, n));
   };
-  for_each_node(fn.body, [&](TSNode node) {
+  for_each_node(root, [&](TSNode node) {
     if (is(node, "short_var_declaration")) add_left(field(node, "left"));
     if (is(node, "range_clause") && !ts_node_is_null(field(node, "left"))) {
       // `for k, v := range` declares; `for k, v = range` assigns: the operator tells.
@@ -114,6 +112,152 @@ std::set<std::string> declared_names(const Function& fn) {
     return true;
   });
   return names;
+}
+
+std::set<std::string> declared_names(const Function& fn) {
+  std::set<std::string> names = declared_in(*fn.file, fn.body);
+  for (const auto& p : fn.params) names.insert(p.name);
+  return names;
+}
+
+TSNode concurrent_start_of(const Function& fn) {
+  if (TSNode go = go_statement_of(fn); !ts_node_is_null(go)) return go;
+  if (!is(fn.node, "func_literal")) return TSNode{};
+  TSNode args = lang::parent(fn.node);
+  if (!is(args, "argument_list")) return TSNode{};
+  TSNode call = lang::parent(args);
+  TSNode function = unparen(field(call, "function"));
+  if (is(function, "selector_expression") && fn.file->tree.text(field(function, "field")) == "Go") return call;
+  return TSNode{};
+}
+
+bool is_unbuffered_make(const SourceFile& file, TSNode value) {
+  auto buffered = buffered_make(file, value);
+  return buffered && !*buffered;
+}
+
+static std::optional<std::string> make_capacity(const SourceFile& file, TSNode value) {
+  value = unparen(value);
+  if (!is(value, "call_expression") || text_of(file, field(value, "function")) != "make") return std::nullopt;
+  TSNode args = field(value, "arguments");
+  uint32_t count = lang::named_count(args);
+  if (count == 0 || !is(lang::named_child(args, 0), "channel_type")) return std::nullopt;
+  return count == 1 ? std::string("0") : text_of(file, lang::named_child(args, 1));
+}
+
+std::optional<bool> buffered_make(const SourceFile& file, TSNode value) {
+  auto capacity = make_capacity(file, value);
+  if (!capacity) return std::nullopt;
+  return *capacity != "0";
+}
+
+std::optional<std::string> channel_capacity(const Package& package, const Function& fn, TSNode channel) {
+  const SourceFile& file = *fn.file;
+  channel = unparen(channel);
+  std::optional<std::string> found;
+  // `name := make(chan T)` / `name = make(...)` / `var name = make(...)` in fn or a function it is nested in.
+  auto match_assignment = [&](const SourceFile& in, TSNode node, const std::string& target, bool field_name) {
+    bool spec = is(node, "var_spec");
+    TSNode left = field(node, spec ? "name" : "left");
+    TSNode right = field(node, spec ? "value" : "right");
+    if (ts_node_is_null(left) || ts_node_is_null(right) || lang::named_count(right) != 1) return;
+    TSNode l = spec ? left : unparen(lang::named_child(left, 0));
+    if (field_name && is(l, "selector_expression")) l = field(l, "field");
+    if (text_of(in, l) != target) return;
+    if (auto c = make_capacity(in, lang::named_child(right, 0))) found = c;
+  };
+  if (is(channel, "identifier")) {
+    std::string name = text_of(file, channel);
+    for (const Function* f = &fn; f && !found; f = f->enclosing)
+      for_each_node(f->body, [&](TSNode node) {
+        if (is(node, "short_var_declaration") || is(node, "assignment_statement") || is(node, "var_spec"))
+          match_assignment(*f->file, node, name, false);
+        return !found;
+      });
+    return found;
+  }
+  if (!is(channel, "selector_expression")) return std::nullopt;
+  // A field: `x.name = make(...)` or `name: make(...)` in a composite literal, anywhere in the package.
+  std::string name = text_of(file, field(channel, "field"));
+  for (const auto& f : package.files()) {
+    for_each_node(
+        f.tree.root(),
+        [&](TSNode node) {
+          if (is(node, "assignment_statement")) match_assignment(f, node, name, true);
+          if (is(node, "keyed_element") && text_of(f, field(node, "key")) == name)
+            if (auto c = make_capacity(f, lang::named_child(field(node, "value"), 0))) found = c;
+          return !found;
+        },
+        true);
+    if (found) break;
+  }
+  return found;
+}
+
+TSNode root_identifier(TSNode expr) {
+  for (;;) {
+    expr = unparen(expr);
+    if (is(expr, "selector_expression") || is(expr, "index_expression") || is(expr, "unary_expression")) {
+      expr = field(expr, "operand");
+    } else {
+      return is(expr, "identifier") ? expr : TSNode{};
+    }
+  }
+}
+
+bool goes_through_index(TSNode expr) {
+  for (expr = unparen(expr); is(expr, "selector_expression") || is(expr, "index_expression") ||
+                             is(expr, "unary_expression");
+       expr = unparen(field(expr, "operand")))
+    if (is(expr, "index_expression")) return true;
+  return false;
+}
+
+bool ends_path(const SourceFile& file, TSNode statement) {
+  if (is(statement, "return_statement") || is(statement, "break_statement") || is(statement, "continue_statement") ||
+      is(statement, "goto_statement"))
+    return true;
+  if (is(statement, "expression_statement")) {
+    TSNode call = unparen(lang::named_child(statement, 0));
+    return is(call, "call_expression") && is_terminating_call(text_of(file, unparen(field(call, "function"))));
+  }
+  return false;
+}
+
+bool waits_each_iteration(const SourceFile& file, TSNode loop, TSNode start) {
+  bool waits = false;
+  for_each_node(field(loop, "body"), [&](TSNode node) {
+    if (waits || is(node, "go_statement")) return false;
+    if (ts_node_end_byte(node) <= ts_node_end_byte(start)) return ts_node_start_byte(node) < ts_node_end_byte(start);
+    if (is_receive(node)) waits = true;
+    if (is(node, "call_expression")) {
+      TSNode function = unparen(field(node, "function"));
+      waits |= is(function, "selector_expression") && text_of(file, field(function, "field")) == "Wait";
+    }
+    return true;
+  });
+  return waits;
+}
+
+bool uses_atomics(const SourceFile& file, TSNode body) {
+  auto dot = file.imports.find(".");
+  bool dot_imported = dot != file.imports.end() && dot->second == "sync/atomic";
+  bool uses = false;
+  for_each_node(body, [&](TSNode node) {
+    if (!is(node, "call_expression")) return !uses;
+    TSNode function = unparen(field(node, "function"));
+    if (auto member = package_member(file, function); member && member->first == "sync/atomic") uses = true;
+    // `import . "sync/atomic"`: StoreInt32(&x, 1).
+    if (dot_imported && is(function, "identifier"))
+      for (std::string_view prefix : {"Store", "Load", "Add", "Swap", "CompareAndSwap"})
+        uses |= file.tree.text(function).substr(0, prefix.size()) == prefix;
+    return !uses;
+  });
+  return uses;
+}
+
+bool is_receive(TSNode node) {
+  return is(node, "unary_expression") && ts_node_type(ts_node_child(node, 0)) == std::string_view("<-");
 }
 
 std::set<std::string> names_declared_as(const Package& package, const char* path, const char* type,

@@ -38,6 +38,41 @@ TSNode go_statement_of(const Function& fn);
 // The names a function literal declares itself (parameters, :=, var, range variables), so a
 // name it uses but does not declare is captured from outside.
 std::set<std::string> declared_names(const Function& fn);
+// The names declared anywhere under root (:=, var, const, range variables); no parameters.
+std::set<std::string> declared_in(const SourceFile& file, TSNode root);
+
+// For a function literal run concurrently: its `go` statement, or the `g.Go(...)` call of an
+// errgroup-style group that runs it; null otherwise.
+TSNode concurrent_start_of(const Function& fn);
+
+// `make(chan T, n)`: whether it has a buffer; nullopt for any other expression.
+std::optional<bool> buffered_make(const SourceFile& file, TSNode value);
+bool is_unbuffered_make(const SourceFile& file, TSNode value);
+// `<-x`
+bool is_receive(TSNode node);
+
+// The capacity expression of the `make(chan T, n)` assigned to `channel` (a local, or a field
+// `x.f`): "0" when unbuffered, nullopt when no make is found. A local's make is looked for in
+// fn and the functions it is nested in; a field's anywhere in the package.
+std::optional<std::string> channel_capacity(const Package& package, const Function& fn, TSNode channel);
+
+// The leftmost identifier of `x`, `x.f`, `x.f[k]`, `(*x).f`; null for anything else.
+TSNode root_identifier(TSNode expr);
+// Does `expr` (a write target or channel) go through an index (`xs[i].done`)? Each goroutine
+// or iteration then usually has its own element.
+bool goes_through_index(TSNode expr);
+
+// A statement after which the rest of its block does not run: return, break, continue, goto,
+// or a terminating call (panic, os.Exit, t.Fatal, ...).
+bool ends_path(const SourceFile& file, TSNode statement);
+
+// After a `go` statement in a loop body, does the iteration wait (a receive, or a Wait() call)
+// before the next goroutine starts? Then the goroutines do not overlap one another.
+bool waits_each_iteration(const SourceFile& file, TSNode loop, TSNode start);
+
+// Does a function body call sync/atomic? It then synchronises its own way, which a syntactic
+// rule cannot follow.
+bool uses_atomics(const SourceFile& file, TSNode body);
 
 // Names the package declares as `path.type` (pointer or not): struct fields, variables and
 // parameters with that type, and targets assigned `path.ctor(...)` (ctors), `&path.type{}`,
