@@ -1,6 +1,8 @@
 #include "checks/go/lifecycle_checks.h"
 #include "checks/go/model/syntax.h"
 
+#include <vector>
+
 namespace patchgate::checks::go {
 
 RuleInfo LostCancelCheck::info() { return lifecycle_rule_info("go-lost-cancel", Severity::kError, "cancellation", 3); }
@@ -70,6 +72,41 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
           early = node;
         return ts_node_is_null(early);
       });
+      // When every use is a plain `cancel()` statement (no defer, not passed on or stored), each
+      // later return must follow one in a block that holds the return: a cancel on one branch
+      // does not cover the others.
+      if (ts_node_is_null(early)) {
+        std::vector<TSNode> calls;
+        bool other_use = false;
+        for_each_node(
+            fn.body,
+            [&](TSNode node) {
+              if (!lang::is(node, "identifier") || ts_node_start_byte(node) < after || text_of(file, node) != cancel)
+                return true;
+              TSNode use_call = lang::parent(node);
+              if (lang::is(use_call, "call_expression") && lang::is(lang::parent(use_call), "expression_statement") &&
+                  ts_node_is_null(ancestor_of(node, fn.body, {"func_literal"})))
+                calls.push_back(lang::parent(use_call));
+              else
+                other_use = true;
+              return true;
+            },
+            true);
+        if (!other_use)
+          for_each_node(fn.body, [&](TSNode node) {
+            if (!ts_node_is_null(early)) return false;
+            if (!lang::is(node, "return_statement") || ts_node_start_byte(node) < after) return true;
+            bool covered = false;
+            for (TSNode c : calls)
+              if (ts_node_start_byte(c) < ts_node_start_byte(node)) {
+                TSNode block = lang::parent(c);
+                covered |= ts_node_start_byte(block) <= ts_node_start_byte(node) &&
+                           ts_node_end_byte(node) <= ts_node_end_byte(block);
+              }
+            if (!covered) early = node;
+            return true;
+          });
+      }
       if (ts_node_is_null(early)) return true;
       finding.location = location_at(file, early);
       finding.message = "this return leaves without calling " + cancel + " (the cancel func of " + made +

@@ -3,6 +3,7 @@ package fixtures
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -65,7 +66,7 @@ func (c *Client) Lookup(ctx context.Context, id string) (*Item, error) {
 	ctx, cancel := context.WithTimeout(ctx, 800*time.Millisecond)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/items/"+id, nil)
 	if err != nil {
-		return nil, fmt.Errorf("lookup %s: %w", id, err) // want "go-lost-cancel" "^this return leaves without calling cancel \(the cancel func of context\.WithTimeout, line 65\)"
+		return nil, fmt.Errorf("lookup %s: %w", id, err) // want "go-lost-cancel" "^this return leaves without calling cancel \(the cancel func of context\.WithTimeout, line 66\)"
 	}
 	defer cancel()
 	return c.do(req)
@@ -94,3 +95,15 @@ func (c *Client) FetchAll(ctx context.Context, ids []string) ([]*Item, error) {
 	}
 	return items, nil
 }
+
+// Cancelled on the error branch only: the successful path leaks the context.
+func cancelOnOneBranch(ctx context.Context, q string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	if q == "" {
+		cancel()
+		return errors.New("empty query")
+	}
+	return use(ctx) // want "go-lost-cancel" "^this return leaves without calling cancel"
+}
+
+func use(ctx context.Context) error { return ctx.Err() }

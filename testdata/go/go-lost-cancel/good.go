@@ -173,3 +173,17 @@ func baseContext(parent context.Context) (ctx context.Context, cancel func()) {
 }
 
 type baseKey struct{}
+
+// Cancelled explicitly on every path, no defer.
+func cancelOnEveryBranch(ctx context.Context, q string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	if q == "" {
+		cancel()
+		return nil
+	}
+	err := check(ctx)
+	cancel()
+	return err
+}
+
+func check(ctx context.Context) error { return ctx.Err() }
