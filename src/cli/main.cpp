@@ -11,6 +11,7 @@
 #include "cli/demo_command.h"
 #include "cli/init_command.h"
 #include "cli/io.h"
+#include "cli/race_command.h"
 #include "cli/rules_command.h"
 #include "core/errors.h"
 #include "core/exit_codes.h"
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
 
   cli::CheckOptions check;
   cli::setup_check(*app.add_subcommand("check", "Static concurrency checklist over a diff (the fast hook path)"), check);
+  cli::RaceOptions race;
+  cli::setup_race(*app.add_subcommand("race", "Race and stress runs of the packages the change touches (go test -race)"), race);
   cli::RulesOptions rules;
   cli::setup_rules(*app.add_subcommand("rules", "List the rule catalogue"), rules);
   cli::ExplainOptions explain;
@@ -48,6 +51,7 @@ int main(int argc, char** argv) {
   const std::string command = app.get_subcommands().front()->get_name();
   try {
     if (command == "check") return cli::run_check(check, io);
+    if (command == "race") return cli::run_race(race, io);
     if (command == "rules") return cli::run_rules(rules, io);
     if (command == "explain") return cli::run_explain(explain, io);
     if (command == "init") return cli::run_init(init, io);
@@ -56,10 +60,10 @@ int main(int argc, char** argv) {
     std::cerr << "patchgate: error: " << error.what();
     if (!error.hint().empty()) std::cerr << " (" << error.hint() << ")";
     std::cerr << '\n';
-    return cli::apply_fail_open(error.code(), check.output, io);
+    return cli::apply_fail_open(error.code(), command == "race" ? race.output : check.output, io);
   } catch (const std::exception& error) {
     std::cerr << "patchgate: internal error: " << error.what() << " (please report this with the command you ran)\n";
-    return cli::apply_fail_open(kExitOperational, check.output, io);
+    return cli::apply_fail_open(kExitOperational, command == "race" ? race.output : check.output, io);
   }
   return kExitUsage;
 }

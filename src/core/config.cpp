@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -72,7 +73,93 @@ RuleConfig parse_rule(const nlohmann::json& value, const std::string& path, cons
   return rule;
 }
 
+RaceConfig parse_race(const nlohmann::json& value, const std::string& path) {
+  if (!value.is_object()) bad(path, "race", std::string("expected an object, got ") + type_name(value));
+  RaceConfig race;
+  auto positive = [&](const nlohmann::json& item, const std::string& key, int max) {
+    if (!item.is_number_unsigned() || item.get<uint64_t>() == 0 || item.get<uint64_t>() > static_cast<uint64_t>(max))
+      bad(path, key, "expected a whole number from 1 to " + std::to_string(max));
+    return item.get<int>();
+  };
+  auto duration = [&](const nlohmann::json& item, const std::string& key) {
+    auto parsed = item.is_string() ? parse_duration(item.get<std::string>()) : std::nullopt;
+    if (!parsed || parsed->count() == 0) bad(path, key, "expected a duration such as \"30s\", \"5m\" or \"1m30s\"");
+    return *parsed;
+  };
+  auto boolean = [&](const nlohmann::json& item, const std::string& key) {
+    if (!item.is_boolean()) bad(path, key, "expected true or false");
+    return item.get<bool>();
+  };
+  for (const auto& [name, item] : value.items()) {
+    std::string key = "race." + name;
+    if (name == "count") {
+      race.count = positive(item, key, 10000);
+    } else if (name == "cpu") {
+      std::string cpu = item.is_string() ? item.get<std::string>() : "";
+      bool ok = !cpu.empty() && cpu.front() != ',' && cpu.back() != ',' && cpu.find(",,") == std::string::npos &&
+                cpu.find_first_not_of("0123456789,") == std::string::npos;
+      if (!ok) bad(path, key, "expected GOMAXPROCS values separated by commas, such as \"1,2,4\"");
+      race.cpu = cpu;
+    } else if (name == "timeout") {
+      race.timeout = duration(item, key);
+    } else if (name == "budget") {
+      race.budget = duration(item, key);
+    } else if (name == "shuffle") {
+      race.shuffle = boolean(item, key);
+    } else if (name == "gate") {
+      race.gate = boolean(item, key);
+    } else if (name == "leak_check") {
+      race.leak_check = boolean(item, key);
+    } else if (name == "skip") {
+      if (!item.is_array()) bad(path, key, "expected an array of package directory globs");
+      for (const auto& pattern : item) {
+        if (!pattern.is_string() || pattern.get<std::string>().empty()) bad(path, key, "expected non-empty glob strings");
+        race.skip.push_back(pattern.get<std::string>());
+      }
+    } else {
+      bad(path, key, "unknown key (known: count, cpu, timeout, budget, shuffle, skip, gate, leak_check)");
+    }
+  }
+  return race;
+}
+
 }  // namespace
+
+std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  long long total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = i;
+    long long number = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      number = number * 10 + (text[i] - '0');
+      if (number > 1000000000LL) return std::nullopt;
+      ++i;
+    }
+    if (i == start) return std::nullopt;
+    std::string unit;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) unit.push_back(text[i++]);
+    long long factor = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000 : unit == "h" ? 3600000 : 0;
+    if (factor == 0) return std::nullopt;
+    total += number * factor;
+  }
+  return std::chrono::milliseconds(total);
+}
+
+std::string format_duration(std::chrono::milliseconds duration) {
+  long long ms = duration.count();
+  if (ms < 1000) return std::to_string(ms) + "ms";
+  long long s = ms / 1000;
+  std::string out;
+  if (s >= 3600) out += std::to_string(s / 3600) + "h";
+  if (s % 3600 >= 60) out += std::to_string(s % 3600 / 60) + "m";
+  if (s % 60 || out.empty()) {
+    long long tenths = (ms % 1000) / 100;
+    out += std::to_string(s % 60) + (s < 60 && tenths ? "." + std::to_string(tenths) : "") + "s";
+  }
+  return out;
+}
 
 Config parse_config(const std::string& text, const std::string& path) {
   nlohmann::json root;
@@ -104,8 +191,10 @@ Config parse_config(const std::string& text, const std::string& path) {
     } else if (key == "rules") {
       if (!value.is_object()) bad(path, key, "expected an object keyed by rule id");
       for (const auto& [id, rule] : value.items()) config.rules[id] = parse_rule(rule, path, "rules." + id);
+    } else if (key == "race") {
+      config.race = parse_race(value, path);
     } else {
-      bad(path, key, "unknown key (known: fail_on, max_file_bytes, exclude, rules)");
+      bad(path, key, "unknown key (known: fail_on, max_file_bytes, exclude, rules, race)");
     }
   }
   return config;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -23,6 +24,23 @@ struct RuleConfig {
   nlohmann::json options = nlohmann::json::object();
 };
 
+// The `race` section: how `patchgate race` (and `gate`, when `gate` is true) runs the tests of
+// the packages a change touches.
+struct RaceConfig {
+  int count = 3;                  // go test -count
+  std::string cpu = "1,4";        // go test -cpu (GOMAXPROCS values, comma separated)
+  std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // go test -timeout, per package
+  std::chrono::milliseconds budget{std::chrono::minutes(5)};    // wall clock for the whole run
+  bool shuffle = false;           // go test -shuffle=on
+  std::vector<std::string> skip;  // package directories (globs) never run
+  bool gate = false;              // whether `patchgate gate` runs it
+  bool leak_check = true;         // the overlay TestMain that reports goroutines left running
+};
+
+// "30s", "5m", "1m30s", "500ms", "2h": Go's duration syntax (no fractions); nullopt if malformed.
+std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);
+std::string format_duration(std::chrono::milliseconds duration);
+
 // .patchgate.json, validated. Rule ids and option names are checked against the registry by
 // checks::validate_rule_config (core does not know the rules).
 struct Config {
@@ -31,6 +49,7 @@ struct Config {
   uint64_t max_file_bytes = 4u << 20;
   std::vector<std::string> exclude;
   std::map<std::string, RuleConfig> rules;
+  RaceConfig race;
 };
 
 // Parses JSON with comments. Unknown keys and wrong value types are UserError(kExitUsage)

@@ -41,6 +41,10 @@ struct Finding {
   // them counts). Not reported.
   std::vector<Location> scope;
   std::string source = "static";  // static | race | stress | model
+  // Runtime findings: an excerpt of the stacks behind it, and whether any of its locations
+  // is on a line the change touches.
+  std::string stack;
+  bool on_changed_line = false;
   bool ai_authored = false;
 };
 

@@ -28,6 +28,23 @@ struct ErrorRecord {
   std::string message;
 };
 
+// One package of a `patchgate race` run.
+struct RacePackageRecord {
+  std::string dir;     // repository-relative package directory ("." for the root)
+  std::string status;  // passed, failed, build-failed, timed-out, no-tests, not-run, cancelled, error
+  bool cached = false;  // served from .git/patchgate/race without running
+  long long elapsed_ms = 0;
+  std::string command;  // the go test command line
+  std::string note;     // e.g. why the leak check was skipped, why it was not run
+};
+
+// What ran to make the report: "check", "race", "review"; ran, cached, skipped, failed.
+struct StageRecord {
+  std::string name;
+  std::string status;
+  std::string detail;
+};
+
 enum class Verdict { kPass, kBlock, kError };
 const char* to_string(Verdict verdict);
 
@@ -39,6 +56,8 @@ struct Report {
   std::vector<FileRecord> files;
   std::vector<SkipRecord> skipped;
   std::vector<ErrorRecord> errors;
+  std::vector<StageRecord> stages;
+  std::vector<RacePackageRecord> race_packages;
   FailOn fail_on = FailOn::kError;
   Verdict verdict = Verdict::kPass;
 };

@@ -36,6 +36,10 @@ nlohmann::ordered_json finding_json(const Finding& f) {
       {"source", f.source},
       {"ai_authored", f.ai_authored},
   };
+  if (f.source != "static") {
+    out["on_changed_line"] = f.on_changed_line;
+    out["stack"] = f.stack;
+  }
   return out;
 }
 
@@ -76,6 +80,23 @@ void write_json(const Report& report, std::ostream& out) {
       {"skipped", std::move(skipped)},
       {"errors", std::move(errors_json)},
   };
+  if (!report.stages.empty()) {
+    nlohmann::ordered_json stages = nlohmann::ordered_json::array();
+    for (const auto& stage : report.stages)
+      stages.push_back({{"name", stage.name}, {"status", stage.status}, {"detail", stage.detail}});
+    root["stages"] = std::move(stages);
+  }
+  if (!report.race_packages.empty()) {
+    nlohmann::ordered_json packages = nlohmann::ordered_json::array();
+    for (const auto& pkg : report.race_packages)
+      packages.push_back({{"dir", pkg.dir},
+                          {"status", pkg.status},
+                          {"cached", pkg.cached},
+                          {"elapsed_ms", pkg.elapsed_ms},
+                          {"command", pkg.command},
+                          {"note", pkg.note}});
+    root["race"] = {{"packages", std::move(packages)}};
+  }
   // Source text may hold invalid UTF-8; replace it rather than fail the whole report.
   out << root.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
 }

@@ -1,5 +1,7 @@
+#include <chrono>
 #include <map>
 
+#include "core/config.h"
 #include "core/policy.h"
 #include "report/reporter.h"
 
@@ -63,8 +65,26 @@ void write_text(const Report& report, const TextStyle& style, std::ostream& out)
       out << "  " << r.location.file << ':' << r.location.line << ':' << r.location.column << ": " << p.cyan << "note"
           << p.reset << ": " << r.message << '\n';
     if (!f.fix.empty() && !style.quiet) out << "  " << p.green << "fix" << p.reset << ": " << f.fix << '\n';
+    if (f.on_changed_line) out << "  " << p.yellow << "on a line this change touches" << p.reset << '\n';
+    if (!f.stack.empty() && style.verbose) {
+      std::string indented = "    " + f.stack;
+      for (size_t nl = indented.find('\n'); nl != std::string::npos && nl + 1 < indented.size(); nl = indented.find('\n', nl + 1))
+        indented.insert(nl + 1, "    ");
+      out << p.dim << indented << p.reset;
+    }
     out << '\n';
   }
+
+  // What the race run did, package by package.
+  if (!style.quiet)
+    for (const auto& pkg : report.race_packages) {
+      const char* color = pkg.status == "passed" ? p.green : pkg.status == "no-tests" || pkg.status == "not-run" ? p.dim : p.red;
+      out << "race: " << pkg.dir << ": " << color << pkg.status << p.reset;
+      if (pkg.cached) out << " (cached)";
+      if (pkg.elapsed_ms > 0) out << " in " << format_duration(std::chrono::milliseconds(pkg.elapsed_ms));
+      if (!pkg.note.empty()) out << p.dim << " -- " << pkg.note << p.reset;
+      out << '\n';
+    }
 
   if (!style.quiet) {
     for (const auto& e : report.errors)
@@ -94,7 +114,11 @@ void write_text(const Report& report, const TextStyle& style, std::ostream& out)
   for (const auto& file : report.files) analysed += file.analysed ? 1 : 0;
   const char* verdict_color = report.verdict == Verdict::kPass ? p.green : p.red;
   out << p.bold << "patchgate" << p.reset << ": " << plural(errors, "error") << ", " << plural(warnings, "warning") << ", "
-      << plural(notes, "note") << " in " << plural(analysed, "analysed file") << " (" << report.change << "): "
+      << plural(notes, "note") << " in "
+      << (report.files.empty() && !report.race_packages.empty()
+              ? plural(static_cast<int>(report.race_packages.size()), "package")
+              : plural(analysed, "analysed file"))
+      << " (" << report.change << "): "
       << verdict_color << (report.verdict == Verdict::kPass ? "pass" : report.verdict == Verdict::kBlock ? "blocked" : "error")
       << p.reset << '\n';
 }

@@ -1,0 +1,4 @@
+// Package sleeper has a test that runs far longer than any budget: for the budget tests.
+package sleeper
+
+func Nothing() {}
