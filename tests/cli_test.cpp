@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/registry.h"
+#include "runners/race_runner.h"
 #include "support.h"
 
 using namespace testing;
@@ -137,7 +138,8 @@ TEST_CASE("rules and explain and init commands", "[cli]") {
   CHECK(rules.code == 0);
   CHECK(rules.out.find("go-double-lock") != std::string::npos);
   auto rules_json = nlohmann::json::parse(run_patchgate({"rules", "--json"}, repo).out);
-  REQUIRE(rules_json.size() == patchgate::checks::all_rules().size());
+  // The static rules and the runtime ones `patchgate race` reports.
+  REQUIRE(rules_json.size() == patchgate::checks::all_rules().size() + patchgate::runners::runtime_rules().size());
   bool found = false;
   for (size_t i = 0; i < rules_json.size(); ++i) {
     if (i > 0) CHECK(rules_json[i - 1]["id"].get<std::string>() < rules_json[i]["id"].get<std::string>());
@@ -146,9 +148,17 @@ TEST_CASE("rules and explain and init commands", "[cli]") {
       found = true;
       CHECK(rules_json[i]["checklist"] == 3);
       CHECK(rules_json[i]["severity"] == "error");
+      CHECK(rules_json[i]["command"] == "check");
+    }
+    if (rules_json[i]["id"] == "race-timeout") {
+      CHECK(rules_json[i]["checklist"] == 5);
+      CHECK(rules_json[i]["command"] == "race");
     }
   }
   CHECK(found);
+  auto explain_race = run_patchgate({"explain", "race-goroutine-leak"}, repo);
+  CHECK(explain_race.code == 0);
+  CHECK(explain_race.out.find("checklist item: 5") != std::string::npos);
 
   auto explain = run_patchgate({"explain", "go-double-lock"}, repo);
   CHECK(explain.code == 0);

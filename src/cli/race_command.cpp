@@ -176,7 +176,7 @@ Report build_race_report(const RaceOptions& options, const std::string& start_di
     git::DiffLimits limits;
     limits.max_file_bytes = config.max_file_bytes;
     git::ChangeSet change = git::load_change_set(repo, spec, limits);
-    report.change = change.description;
+    report.change = options.packages.empty() ? change.description : "packages given with --pkgs";
     runners::run_go_race(
         change, repo->workdir(), state_dir + "/race", race, report,
         [&](const std::string& dir, const std::string& event) { progress.event(dir, event); },
@@ -187,10 +187,16 @@ Report build_race_report(const RaceOptions& options, const std::string& start_di
   for (const auto& pkg : report.race_packages) cached &= pkg.cached || pkg.status == "no-tests";
   std::string detail = std::to_string(report.race_packages.size()) + " package(s)";
   if (report.race_packages.empty()) detail = "no Go package with changed files";
-  report.stages.push_back({"race", report.race_packages.empty() ? "skipped" : cached ? "cached" : "ran", detail});
+  int not_run = 0;
+  for (const auto& pkg : report.race_packages) not_run += pkg.status == "not-run" || pkg.status == "cancelled";
+  if (not_run > 0) detail += ", " + std::to_string(not_run) + " not run";
+  report.stages.push_back(
+      {"race", report.race_packages.empty() ? "skipped" : not_run ? "partial" : cached ? "cached" : "ran", detail});
   report.verdict = decide(report);
   // A package that did not build, a missing toolchain or an interrupted run: the check did not happen.
-  if (!report.errors.empty()) report.verdict = Verdict::kError;
+  // With --fail-open an operational failure must not hide findings that block on their own.
+  if (!report.errors.empty() && !(options.output.fail_open && report.verdict == Verdict::kBlock))
+    report.verdict = Verdict::kError;
   return report;
 }
 

@@ -1,5 +1,6 @@
 #include "runners/cmake_runner.h"
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -41,6 +42,12 @@ std::string stable_heading(std::string heading) {
     heading.erase(tid, end == std::string::npos ? std::string::npos : end - tid + 1);
   }
   if (heading.size() > 3 && heading.compare(heading.size() - 3, 3, " at") == 0) heading.resize(heading.size() - 3);
+  // Mutex ids (M9, M10) are per run too.
+  for (size_t m = heading.find(" M"); m != std::string::npos; m = heading.find(" M", m + 1)) {
+    size_t end = m + 2;
+    while (end < heading.size() && std::isdigit(static_cast<unsigned char>(heading[end]))) ++end;
+    if (end > m + 2 && (end == heading.size() || heading[end] == ' ' || heading[end] == ')')) heading.erase(m, end - m);
+  }
   return heading;
 }
 

@@ -223,14 +223,15 @@ GoTestOutput parse_go_test_output(std::string_view text) {
         continue;
       }
     }
-    if (starts_with(line, "--- FAIL: ")) {
+    if (starts_with(trim(line), "--- FAIL: ")) {  // subtests are indented under their parent
       TestFailure failure;
-      std::string_view name = line.substr(10);
+      std::string_view name = trim(line).substr(10);
       failure.test = std::string(name.substr(0, name.find(' ')));
       // The first `    file_test.go:12: message` under it.
       for (size_t j = i + 1; j < lines.size() && j < i + 50; ++j) {
         std::string_view detail = trim(lines[j]);
         if (starts_with(detail, "--- ") || starts_with(lines[j], "FAIL") || starts_with(lines[j], "=== ")) break;
+        if (starts_with(detail, "testing.go:") && detail.find("race detected") == std::string_view::npos) continue;
         size_t colon = detail.find(".go:");
         if (colon == std::string_view::npos) continue;
         std::string_view rest = detail.substr(colon + 4);

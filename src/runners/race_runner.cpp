@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/errors.h"
 #include "core/glob.h"
 #include "runners/go_output.h"
 #include "runners/process.h"
@@ -142,8 +143,13 @@ std::string leak_test_main(const std::string& package_name, const std::string& d
      << "\t\t}\n"
      << "\t\tfor _, g := range patchgatestrings.Split(string(buf), \"\\n\\n\") {\n"
      << "\t\t\ti := patchgatestrings.Index(g, \"\\ncreated by \")\n"
-     << "\t\t\tif i >= 0 && patchgatestrings.Contains(g[i:], \"\\n\\t\"+dir) {\n"
-     << "\t\t\t\tleaked = append(leaked, g)\n\t\t\t}\n"
+     << "\t\t\tj := -1\n"
+     << "\t\t\tif i >= 0 {\n\t\t\t\tj = patchgatestrings.Index(g[i:], \"\\n\\t\"+dir)\n\t\t\t}\n"
+     << "\t\t\t// Created by a file of this directory, not of a subdirectory.\n"
+     << "\t\t\tif j >= 0 {\n"
+     << "\t\t\t\trest := g[i+j+2+len(dir):]\n"
+     << "\t\t\t\tif k := patchgatestrings.IndexAny(rest, \":\\n\"); k >= 0 && !patchgatestrings.Contains(rest[:k], \"/\") {\n"
+     << "\t\t\t\t\tleaked = append(leaked, g)\n\t\t\t\t}\n\t\t\t}\n"
      << "\t\t}\n"
      << "\t\tif len(leaked) == 0 || patchgatetime.Now().After(deadline) {\n\t\t\tbreak\n\t\t}\n"
      << "\t\tpatchgatetime.Sleep(20 * patchgatetime.Millisecond)\n"
@@ -308,13 +314,46 @@ ErrorRecord build_error(const std::string& dir, const std::string& output) {
   std::string first = output.substr(0, 300);
   for (const auto& e : parsed.build_errors)
     if (!e.message.empty()) {
-      first = (e.file.empty() ? "" : e.file + ":" + std::to_string(e.line) + ": ") + e.message;
+      std::string file = e.file.empty() || e.file[0] == '/' || dir == "." ? e.file : dir + "/" + e.file;
+      first = (file.empty() ? "" : file + ":" + std::to_string(e.line) + ": ") + e.message;
       break;
     }
   return {dir, "go test -race could not build the package: " + first};
 }
 
+// Line 1 of the package's first test file: where a finding about the whole run goes.
+Location first_test_file(const std::string& workdir, const std::string& package_dir) {
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(absolute_dir(workdir, package_dir), ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.size() > 8 && name.compare(name.size() - 8, 8, "_test.go") == 0) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  std::string file = names.empty() ? "" : names.front();
+  return Location{package_dir == "." ? file : package_dir + "/" + file, 1, 1, 1, 1};
+}
+
 }  // namespace
+
+const std::vector<checks::RuleInfo>& runtime_rules() {
+  static const std::vector<checks::RuleInfo> rules = [] {
+    std::vector<checks::RuleInfo> out;
+    for (auto [id, category] : {std::pair{"race-build-failure", "race"}, {"race-data-race", "race"},
+                                {"race-deadlock", "stress"}, {"race-goroutine-leak", "stress"},
+                                {"race-test-failure", "stress"}, {"race-timeout", "stress"}}) {
+      checks::RuleInfo info;
+      info.id = id;
+      info.language = "go";
+      info.severity = Severity::kError;
+      info.category = category;
+      info.checklist = 5;
+      out.push_back(info);
+    }
+    return out;
+  }();
+  return rules;
+}
 
 std::vector<GoPackage> affected_packages(const git::ChangeSet& change, const std::string& workdir) {
   std::set<std::string> dirs;
@@ -394,9 +433,24 @@ std::vector<Finding> go_output_findings(const std::string& output, const std::st
 
   if (parsed.deadlock)
     add_group_findings(findings, parsed.dump, map, "race-deadlock", "deadlock: every goroutine is blocked", "blocked");
-  if (!parsed.timed_out_after.empty())
+  if (!parsed.timed_out_after.empty()) {
+    size_t before = findings.size();
     add_group_findings(findings, parsed.dump, map, "race-timeout",
                        "the tests hung past -timeout " + parsed.timed_out_after, "blocked");
+    if (findings.size() == before) {
+      // No goroutine stopped in repository code (a hang in a dependency, or in init): still a hang.
+      Finding finding = runtime_finding("race-timeout", "stress");
+      finding.location = first_test_file(workdir, package_dir);
+      finding.message = "the tests hung past -timeout " + parsed.timed_out_after +
+                        ", and no goroutine was stopped in this repository's code (see the stacks)";
+      std::string stacks;
+      for (size_t i = 0; i < parsed.dump.size() && i < 5; ++i)
+        stacks += "goroutine " + std::to_string(parsed.dump[i].id) + " [" + parsed.dump[i].state + "]:\n" +
+                  stack_text(parsed.dump[i].frames, 6) + "\n";
+      finding.stack = stacks;
+      findings.push_back(std::move(finding));
+    }
+  }
   if (!parsed.leaked.empty())
     add_group_findings(findings, parsed.leaked, map, "race-goroutine-leak", "goroutines still running after the tests",
                        "waiting");
@@ -416,9 +470,12 @@ std::vector<Finding> go_output_findings(const std::string& output, const std::st
       findings.push_back(std::move(finding));
     }
   }
+  std::set<std::string> failures_seen;  // one finding per failure however many runs hit it
   for (const auto& failure : parsed.failures) {
     if (failure.message.find("race detected during execution of test") != std::string::npos) continue;
     if (!parsed.panic.empty() || !parsed.timed_out_after.empty()) continue;  // reported above
+    if (!failures_seen.insert(failure.test + "|" + failure.file + ":" + std::to_string(failure.line) + "|" + failure.message).second)
+      continue;
     Finding finding = runtime_finding("race-test-failure", "stress");
     if (!failure.file.empty()) {
       std::string file = map.from_package(failure.file);
@@ -468,10 +525,9 @@ void run_go_race(const git::ChangeSet& change, const std::string& workdir, const
       git::ChangedFile file;
       fs::path abs = absolute_dir(workdir, dir);
       std::error_code ec;
-      if (!fs::is_directory(abs, ec) || !has_go_files(abs)) {
-        report.errors.push_back({dir, "--pkgs: no Go package in this directory (give repository-relative directories)"});
-        continue;
-      }
+      if (!fs::is_directory(abs, ec) || !has_go_files(abs))
+        throw UserError(kExitUsage, "--pkgs " + dir + ": no Go package in this directory",
+                        "give directories relative to the repository root, e.g. --pkgs ./ratelimit");
       for (const auto& entry : fs::directory_iterator(abs, ec))
         if (entry.path().extension() == ".go") {
           file.path = (dir == "." ? "" : dir + "/") + entry.path().filename().string();
@@ -479,7 +535,9 @@ void run_go_race(const git::ChangeSet& change, const std::string& workdir, const
         }
       one.files.push_back(file);
       auto found = affected_packages(one, workdir);
-      if (found.empty()) report.errors.push_back({dir, "--pkgs: not inside a Go module (no go.mod above it)"});
+      if (found.empty())
+        throw UserError(kExitUsage, "--pkgs " + dir + ": not inside a Go module (no go.mod at or above it)",
+                        "run `go mod init` for it, or pass a package of a module");
       packages.insert(packages.end(), found.begin(), found.end());
     }
   } else {
@@ -595,6 +653,9 @@ void run_go_race(const git::ChangeSet& change, const std::string& workdir, const
     // No package argument: go test's local directory mode prints the test binary's output even
     // when it passes (the leak block), where `go test .` would keep only "ok".
     record.command = join(job.argv);
+    if (auto at = record.command.find(" -overlay="); at != std::string::npos)
+      record.command = record.command.substr(0, at) + " -overlay=<patchgate leak check>" +
+                       record.command.substr(std::min(record.command.size(), record.command.find(' ', at + 1)));
     // Served from the cache when the package, its tests and the flags are as they were.
     if (options.use_cache && !cache_dir.empty()) {
       fs::path cached = fs::path(cache_dir) / (job.key + ".json");
@@ -671,6 +732,9 @@ void run_go_race(const git::ChangeSet& change, const std::string& workdir, const
           record.status = at_budget ? "not-run" : "timed-out";
           record.note = at_budget ? "stopped when the budget of " + format_duration(options.config.budget) + " ran out"
                                   : "killed: go test did not finish within -timeout plus a minute";
+          if (!at_budget)
+            report.errors.push_back({job.package.dir, "go test hung past -timeout and was killed (a hang while "
+                                                      "building, or in init before the tests start)"});
           budget_hit |= at_budget;
           report.findings.insert(report.findings.end(), found.begin(), found.end());
           return;
@@ -692,7 +756,7 @@ void run_go_race(const git::ChangeSet& change, const std::string& workdir, const
         }
         report.findings.insert(report.findings.end(), found.begin(), found.end());
         if (progress) progress(job.package.dir, record.status + " in " + format_duration(result.elapsed));
-        if (options.use_cache && !cache_dir.empty()) {
+        if (!cache_dir.empty()) {  // --no-cache skips reading; the fresh result replaces the old one
           fs::create_directories(cache_dir, ec);
           nlohmann::json entry = {{"dir", job.package.dir},
                                   {"status", record.status},

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "checks/check.h"
 #include "core/config.h"
 #include "core/git/change_set.h"
 #include "core/report.h"
@@ -23,6 +24,9 @@ struct RaceOptions {
   std::string go = "go";              // the go command
   std::chrono::milliseconds leak_settle{std::chrono::milliseconds(500)};
 };
+
+// The rules whose findings come from running code (race, stress), for `rules` and `explain`.
+const std::vector<checks::RuleInfo>& runtime_rules();
 
 // A Go package to test: its directory and the module it belongs to, both absolute.
 struct GoPackage {
