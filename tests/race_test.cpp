@@ -320,3 +320,28 @@ TEST_CASE("go test output parsers survive truncated and hostile input", "[race][
   CHECK(sub.failures[1].line == 12);
   CHECK(sub.failures[1].message == "want 1, got 2");
 }
+
+TEST_CASE("race --with-dependents adds the same-module packages that import a touched one", "[race]") {
+  TempDir tmp;
+  std::string repo = init_repo(tmp);
+  write_file(fs::path(repo) / "go.mod", "module example.com/dep\n\ngo 1.19\n");
+  write_file(fs::path(repo) / "lib/lib.go", "package lib\n\nfunc Twice(x int) int { return 2 * x }\n");
+  write_file(fs::path(repo) / "app/app.go",
+             "package app\n\nimport \"example.com/dep/lib\"\n\nfunc Four() int { return lib.Twice(2) }\n");
+  write_file(fs::path(repo) / "app/app_test.go",
+             "package app\n\nimport \"testing\"\n\nfunc TestFour(t *testing.T) {\n\tif Four() != 4 {\n\t\tt.Fatal(\"four\")\n\t}\n}\n");
+  write_file(fs::path(repo) / "other/other.go", "package other\n\nfunc One() int { return 1 }\n");
+  write_file(fs::path(repo) / "other/other_test.go", "package other\n\nimport \"testing\"\n\nfunc TestOne(t *testing.T) {}\n");
+  commit_all(repo, "base");
+  write_file(fs::path(repo) / "lib/lib.go", "package lib\n\nfunc Twice(x int) int { return x + x }\n");
+  git(repo, {"add", "lib/lib.go"});
+  int code = -1;
+  json alone = run_json(repo, {}, code);
+  REQUIRE(alone["race"]["packages"].size() == 1);
+  CHECK(alone["race"]["packages"][0]["status"] == "no-tests");
+  json with = run_json(repo, {"--with-dependents"}, code);
+  CHECK(code == 0);
+  std::map<std::string, std::string> status;
+  for (const auto& p : with["race"]["packages"]) status[p["dir"]] = p["status"];
+  CHECK(status == std::map<std::string, std::string>{{"app", "passed"}, {"lib", "no-tests"}});
+}
