@@ -345,3 +345,35 @@ TEST_CASE("race --with-dependents adds the same-module packages that import a to
   for (const auto& p : with["race"]["packages"]) status[p["dir"]] = p["status"];
   CHECK(status == std::map<std::string, std::string>{{"app", "passed"}, {"lib", "no-tests"}});
 }
+
+TEST_CASE("gate runs check, then race when configured, into one report", "[race][gate]") {
+  TempDir tmp;
+  std::string repo = module_repo(tmp, "ratelimit", "bucket.go");
+  // Without race.gate the race stage is skipped and says why.
+  RunResult plain = run_patchgate({"gate", "--format", "json"}, repo);
+  CHECK(plain.code == 1);
+  json without = json::parse(plain.out);
+  CHECK(with_rule(without, "go-double-lock").size() == 1);
+  CHECK(with_rule(without, "race-timeout").empty());
+  REQUIRE(without["stages"].size() == 3);
+  CHECK(without["stages"][1]["name"] == "race");
+  CHECK(without["stages"][1]["status"] == "skipped");
+
+  write_file(fs::path(repo) / ".patchgate.json", R"({"race": {"gate": true, "timeout": "3s", "count": 1, "cpu": "4"}})");
+  RunResult raced = run_patchgate({"gate", "--format", "json", "-q"}, repo, "", 240);
+  CHECK(raced.code == 1);
+  json with = json::parse(raced.out);
+  auto statics = with_rule(with, "go-double-lock");
+  auto hangs = with_rule(with, "race-timeout");
+  REQUIRE(statics.size() == 1);
+  REQUIRE_FALSE(hangs.empty());
+  // The static finding and the runtime hang point at the same Lock.
+  bool same_line = false;
+  for (const auto& h : hangs) same_line |= h["line"] == statics[0]["line"] && h["file"] == statics[0]["file"];
+  CHECK(same_line);
+  CHECK(with["stages"][1]["status"] == "ran");
+  CHECK(with["race"]["packages"][0]["status"] == "timed-out");
+  // --no-race wins over the config.
+  json skipped = json::parse(run_patchgate({"gate", "--format", "json", "--no-race"}, repo).out);
+  CHECK(skipped["stages"][1]["status"] == "skipped");
+}

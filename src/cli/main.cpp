@@ -9,6 +9,7 @@
 
 #include "cli/check_command.h"
 #include "cli/demo_command.h"
+#include "cli/gate_command.h"
 #include "cli/init_command.h"
 #include "cli/io.h"
 #include "cli/race_command.h"
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
 
   cli::CheckOptions check;
   cli::setup_check(*app.add_subcommand("check", "Static concurrency checklist over a diff (the fast hook path)"), check);
+  cli::GateOptions gate;
+  cli::setup_gate(*app.add_subcommand("gate", "check, then race when configured: one report, one exit code (hooks and CI)"), gate);
   cli::RaceOptions race;
   cli::setup_race(*app.add_subcommand("race", "Race and stress runs of the packages the change touches (go test -race)"), race);
   cli::RulesOptions rules;
@@ -52,6 +55,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "check") return cli::run_check(check, io);
     if (command == "race") return cli::run_race(race, io);
+    if (command == "gate") return cli::run_gate(gate, io);
     if (command == "rules") return cli::run_rules(rules, io);
     if (command == "explain") return cli::run_explain(explain, io);
     if (command == "init") return cli::run_init(init, io);
@@ -60,10 +64,10 @@ int main(int argc, char** argv) {
     std::cerr << "patchgate: error: " << error.what();
     if (!error.hint().empty()) std::cerr << " (" << error.hint() << ")";
     std::cerr << '\n';
-    return cli::apply_fail_open(error.code(), command == "race" ? race.output : check.output, io);
+    return cli::apply_fail_open(error.code(), command == "race" ? race.output : command == "gate" ? gate.output : check.output, io);
   } catch (const std::exception& error) {
     std::cerr << "patchgate: internal error: " << error.what() << " (please report this with the command you ran)\n";
-    return cli::apply_fail_open(kExitOperational, command == "race" ? race.output : check.output, io);
+    return cli::apply_fail_open(kExitOperational, command == "race" ? race.output : command == "gate" ? gate.output : check.output, io);
   }
   return kExitUsage;
 }

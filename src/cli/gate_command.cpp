@@ -1,0 +1,86 @@
+#include "cli/gate_command.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "cli/check_command.h"
+#include "cli/race_command.h"
+#include "core/git/repository.h"
+#include "core/policy.h"
+
+namespace patchgate::cli {
+
+void setup_gate(CLI::App& app, GateOptions& options) {
+  add_diff_options(app, options.diff);
+  add_output_options(app, options.output);
+  auto* stages = app.add_option_group("stages", "Which stages run besides the static check");
+  stages->add_flag("--race", options.race, "Also run `patchgate race` on the touched packages (default: the config's race.gate)");
+  stages->add_flag("--no-race", options.no_race, "Do not run the race stage even if the config asks for it");
+  stages->add_option("--race-budget", options.budget, "Wall clock for the race stage, e.g. 5m (default: race.budget)");
+  app.footer(
+      "Runs the static checklist (`patchgate check`), then the race and stress runs (`patchgate race`)\n"
+      "when `race.gate` is true in .patchgate.json or --race is given, and prints one report with one\n"
+      "verdict. The report lists each stage and whether it ran, was served from the cache, or was\n"
+      "skipped. Hooks and CI call this.\n\n"
+      "Exit codes: 0 pass, 1 blocked by findings, 2 usage or configuration error, 3 a stage could not run.\n\n"
+      "Examples:\n"
+      "  patchgate gate                         # staged changes: check, plus race if configured\n"
+      "  patchgate gate --base origin/main --race --format json --output gate.json");
+}
+
+Report build_gate_report(const GateOptions& options, const std::string& start_dir, Io& io) {
+  CheckOptions check;
+  check.diff = options.diff;
+  check.output = options.output;
+  // The patch text is read once: a second stage gets it from a file, not from a drained stdin.
+  std::string patch_text;
+  if (options.diff.patch == "-") {
+    std::ostringstream buffer;
+    buffer << io.in.rdbuf();
+    patch_text = buffer.str();
+  }
+  std::istringstream check_in(patch_text);
+  Report report = build_check_report(check, start_dir, options.diff.patch == "-" ? check_in : io.in);
+  int analysed = 0;
+  for (const auto& file : report.files) analysed += file.analysed;
+  report.stages.push_back({"check", "ran", std::to_string(analysed) + " file(s) analysed"});
+
+  auto repo = git::Repository::discover(start_dir);
+  Config config = load_config(options.output.config, repo->workdir().empty() ? start_dir : repo->workdir());
+  bool run_race = !options.no_race && (options.race || config.race.gate);
+  if (!run_race) {
+    report.stages.push_back({"race", "skipped", options.no_race ? "--no-race" : "not configured (race.gate is false; --race runs it)"});
+  } else {
+    RaceOptions race;
+    race.diff = options.diff;
+    race.output = options.output;
+    race.budget = options.budget;
+    std::istringstream race_in(patch_text);
+    Io race_io{options.diff.patch == "-" ? race_in : io.in, io.out, io.err, io.color};
+    Report raced = build_race_report(race, start_dir, race_io);
+    report.findings.insert(report.findings.end(), raced.findings.begin(), raced.findings.end());
+    report.errors.insert(report.errors.end(), raced.errors.begin(), raced.errors.end());
+    report.race_packages = raced.race_packages;
+    report.stages.insert(report.stages.end(), raced.stages.begin(), raced.stages.end());
+  }
+  // The second model's review arrives with its own command; the gate has its place.
+  report.stages.push_back({"review", "skipped", "not configured"});
+  std::sort(report.findings.begin(), report.findings.end(), finding_less);
+  report.verdict = decide(report);
+  bool race_failed = false;
+  for (const auto& pkg : report.race_packages)
+    race_failed |= pkg.status == "build-failed" || pkg.status == "error" || pkg.status == "cancelled";
+  for (const auto& error : report.errors)
+    race_failed |= error.message.rfind("go test hung past", 0) == 0 || error.message.rfind("interrupted", 0) == 0;
+  if (race_failed && !(options.output.fail_open && report.verdict == Verdict::kBlock)) report.verdict = Verdict::kError;
+  return report;
+}
+
+int run_gate(const GateOptions& options, Io& io) {
+  Report report = build_gate_report(options, std::filesystem::current_path().string(), io);
+  int code = write_outputs(report, options.output, io);
+  return apply_fail_open(code, options.output, io);
+}
+
+}  // namespace patchgate::cli
