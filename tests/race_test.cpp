@@ -2,6 +2,13 @@
 // each test builds a repository from a module under testdata/race, stages the change, and
 // checks the findings, the exit code, the cache and that no process outlives the command.
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <thread>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -12,6 +19,8 @@
 #include "runners/race_runner.h"
 #include "runners/cmake_runner.h"
 #include "support.h"
+
+extern char** environ;
 
 using namespace testing;
 using json = nlohmann::json;
@@ -53,17 +62,20 @@ std::vector<json> with_rule(const json& report, const std::string& rule) {
   return out;
 }
 
-// Processes (not zombies) whose command line mentions `needle`.
-int live_processes(const std::string& needle) {
+// Processes (not zombies) working in a directory under `dir`: go test and the test binaries
+// it runs work in the package directory, so this finds what a run under a test's repository
+// left behind, and nothing of other tests running at the same time.
+int live_processes(const std::string& dir) {
+  std::string root = fs::weakly_canonical(dir).string() + "/";
   int count = 0;
   DIR* proc = opendir("/proc");
   if (!proc) return 0;
   while (dirent* entry = readdir(proc)) {
     std::string pid = entry->d_name;
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream cmdline("/proc/" + pid + "/cmdline");
-    std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
-    if (text.find(needle) == std::string::npos) continue;
+    std::error_code ec;
+    std::string cwd = fs::read_symlink("/proc/" + pid + "/cwd", ec).string() + "/";
+    if (ec || cwd.compare(0, root.size(), root) != 0) continue;
     std::ifstream stat("/proc/" + pid + "/stat");
     std::string line;
     std::getline(stat, line);
@@ -108,7 +120,7 @@ TEST_CASE("race: the double-lock helper hangs the hammering test, grouped at the
   REQUIRE(report["race"]["packages"].size() == 1);
   CHECK(report["race"]["packages"][0]["dir"] == "ratelimit");
   CHECK(report["race"]["packages"][0]["status"] == "timed-out");
-  CHECK(live_processes("ratelimit.test") == 0);
+  CHECK(live_processes(repo) == 0);
 }
 
 TEST_CASE("race: a data race on a counter names both access lines", "[race]") {
@@ -211,7 +223,55 @@ TEST_CASE("race: the budget stops the run within seconds and leaves no process b
   CHECK(report["race"]["packages"][1]["status"] == "not-run");
   CHECK(report["race"]["packages"][1]["note"].get<std::string>().find("not started") != std::string::npos);
   CHECK(report["stages"][0]["status"] == "partial");
-  CHECK(live_processes("sleeper.test") == 0);
+  CHECK(live_processes(repo) == 0);
+}
+
+TEST_CASE("race: Ctrl-C cancels cleanly: exit 3, the packages marked cancelled, no process left", "[race]") {
+  TempDir tmp;
+  std::string repo = init_repo(tmp);
+  fs::copy(fs::path(source_dir()) / "testdata/race/sleeper", fs::path(repo) / "a", fs::copy_options::recursive);
+  commit_all(repo, "base");
+  std::string bin = binary();
+  std::string out_path = (tmp.path() / "out.json").string();
+  std::vector<std::string> args = {bin, "race", "--pkgs", "a", "--no-cache", "--format", "json", "--output", out_path, "-q"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addchdir_np(&actions, repo.c_str());
+  pid_t pid = 0;
+  int spawned = posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  REQUIRE(spawned == 0);
+  // Wait until the test binary runs, then interrupt patchgate as a terminal's Ctrl-C would.
+  // go test and, once built, the test binary (its own cwd is the package directory too).
+  auto binary_running = [&] {
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+      std::error_code ec;
+      std::string name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::string exe = fs::read_symlink(entry.path() / "exe", ec).filename().string();
+      std::string cwd = fs::read_symlink(entry.path() / "cwd", ec).string();
+      if (exe == "sleeper.test" && cwd.rfind(fs::weakly_canonical(repo).string(), 0) == 0) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 600 && !binary_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(binary_running());
+  CHECK(live_processes(repo) >= 2);  // go test and the test binary: the check below can fail
+  kill(pid, SIGINT);
+  int status = 0;
+  auto start = std::chrono::steady_clock::now();
+  waitpid(pid, &status, 0);
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 5);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 3);
+  json report = json::parse(read_file(out_path));
+  CHECK(report["race"]["packages"][0]["status"] == "cancelled");
+  CHECK(live_processes(repo) == 0);
 }
 
 TEST_CASE("race: usage errors are one line and exit 2", "[race]") {
