@@ -10,6 +10,7 @@
 #include "cli/check_command.h"
 #include "cli/demo_command.h"
 #include "cli/gate_command.h"
+#include "cli/hook_command.h"
 #include "cli/init_command.h"
 #include "cli/io.h"
 #include "cli/race_command.h"
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
   cli::setup_check(*app.add_subcommand("check", "Static concurrency checklist over a diff (the fast hook path)"), check);
   cli::GateOptions gate;
   cli::setup_gate(*app.add_subcommand("gate", "check, then race when configured: one report, one exit code (hooks and CI)"), gate);
+  cli::HookOptions hook;
+  cli::setup_hook(*app.add_subcommand("hook", "Install, remove or run the git pre-commit and pre-push hooks"), hook);
   cli::RaceOptions race;
   cli::setup_race(*app.add_subcommand("race", "Race and stress runs of the packages the change touches (go test -race)"), race);
   cli::RulesOptions rules;
@@ -56,6 +59,7 @@ int main(int argc, char** argv) {
     if (command == "check") return cli::run_check(check, io);
     if (command == "race") return cli::run_race(race, io);
     if (command == "gate") return cli::run_gate(gate, io);
+    if (command == "hook") return cli::run_hook(hook, io);
     if (command == "rules") return cli::run_rules(rules, io);
     if (command == "explain") return cli::run_explain(explain, io);
     if (command == "init") return cli::run_init(init, io);
@@ -64,10 +68,10 @@ int main(int argc, char** argv) {
     std::cerr << "patchgate: error: " << error.what();
     if (!error.hint().empty()) std::cerr << " (" << error.hint() << ")";
     std::cerr << '\n';
-    return cli::apply_fail_open(error.code(), command == "race" ? race.output : command == "gate" ? gate.output : check.output, io);
+    return cli::apply_fail_open(error.code(), command == "race" ? race.output : command == "gate" ? gate.output : command == "hook" ? hook.output : check.output, io);
   } catch (const std::exception& error) {
     std::cerr << "patchgate: internal error: " << error.what() << " (please report this with the command you ran)\n";
-    return cli::apply_fail_open(kExitOperational, command == "race" ? race.output : command == "gate" ? gate.output : check.output, io);
+    return cli::apply_fail_open(kExitOperational, command == "race" ? race.output : command == "gate" ? gate.output : command == "hook" ? hook.output : check.output, io);
   }
   return kExitUsage;
 }

@@ -128,14 +128,15 @@ void run_cmake_tsan(const std::string& workdir, const CmakeRaceOptions& options,
   test.env = {{"TSAN_OPTIONS", "second_deadlock_stack=1 halt_on_error=0"}};
   steps.emplace_back("test", test);
   auto started = Clock::now();
-  for (auto& [name, command] : steps) {
+  for (auto& step : steps) {
+    // Named, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+    const std::string& name = step.first;
+    Command& command = step.second;
     command.cwd = workdir;
     command.deadline = end;
-    record.command += (record.command.empty() ? "" : " && ") + [&] {
-      std::string out;
-      for (const auto& a : command.argv) out += (out.empty() ? "" : " ") + a;
-      return out;
-    }();
+    std::string line;
+    for (const auto& a : command.argv) line += (line.empty() ? "" : " ") + a;
+    record.command += (record.command.empty() ? "" : " && ") + line;
     ProcessResult result = run_process(command);
     record.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
     if (result.start_failed) {

@@ -18,6 +18,26 @@ std::shared_ptr<Repository> Repository::discover(const std::string& start_dir) {
   return repo;
 }
 
+std::string Repository::common_dir() const {
+  std::string dir = git_repository_commondir(repo_.get());
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
+std::string Repository::hooks_dir() const {
+  git_config* config = nullptr;
+  std::string configured;
+  if (git_repository_config_snapshot(&config, repo_.get()) == 0) {
+    git_buf buf = GIT_BUF_INIT;
+    if (git_config_get_path(&buf, config, "core.hooksPath") == 0 && buf.ptr) configured = buf.ptr;
+    git_buf_dispose(&buf);
+    git_config_free(config);
+  }
+  if (configured.empty()) return common_dir() + "/hooks";
+  if (configured[0] == '/') return configured;
+  return (workdir_.empty() ? common_dir() : workdir_) + "/" + configured;
+}
+
 bool Repository::bare() const { return git_repository_is_bare(repo_.get()) == 1; }
 
 bool Repository::head_unborn() const { return git_repository_head_unborn(repo_.get()) == 1; }

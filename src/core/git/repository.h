@@ -20,6 +20,12 @@ class Repository {
   // Absolute path of the work tree, without a trailing slash.
   const std::string& workdir() const { return workdir_; }
 
+  // The directory shared by all worktrees (the main .git), without a trailing slash.
+  std::string common_dir() const;
+  // Where git looks for hooks: core.hooksPath (relative to the work tree's root), else
+  // <common dir>/hooks, as git does from a linked worktree too.
+  std::string hooks_dir() const;
+
   // HEAD's commit tree, or an empty handle when HEAD is unborn (no commits yet).
   TreeHandle head_tree() const;
   bool head_unborn() const;
