@@ -13,6 +13,8 @@ namespace patchgate::cli {
 void setup_check(CLI::App& app, CheckOptions& options) {
   add_diff_options(app, options.diff);
   add_output_options(app, options.output);
+  app.add_flag("--no-baseline", options.no_baseline,
+               "Also report findings listed in .patchgate-baseline.json (written by `patchgate baseline`)");
   app.footer(
       "Runs the static concurrency checklist over the changed Go code (no subprocesses): a finding is\n"
       "reported only when its location, a related location, or the locked region it describes\n"
@@ -39,6 +41,9 @@ Report build_check_report(const CheckOptions& options, const std::string& start_
   report.fail_on = options.output.fail_on.empty() ? config.fail_on.value_or(FailOn::kError)
                                                   : *parse_fail_on(options.output.fail_on);
   checks::analyze_change(change, config, selection, report);
+  // `// patchgate:ignore rule -- reason` at the revision the findings are about.
+  apply_suppressions(report, [&](const std::string& path) { return change.revision->read(path); });
+  if (!options.no_baseline && !repo->workdir().empty()) apply_baseline(report, repo->workdir() + "/" + kBaselineFile);
   report.verdict = decide(report);
   return report;
 }

@@ -13,6 +13,7 @@ namespace patchgate::cli {
 struct CheckOptions {
   DiffOptions diff;
   OutputOptions output;
+  bool no_baseline = false;  // --no-baseline: also show what .patchgate-baseline.json lists
 };
 
 void setup_check(CLI::App& app, CheckOptions& options);

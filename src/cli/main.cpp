@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/baseline_command.h"
 #include "cli/check_command.h"
 #include "cli/demo_command.h"
 #include "cli/gate_command.h"
@@ -30,6 +31,8 @@ int main(int argc, char** argv) {
 
   cli::CheckOptions check;
   cli::setup_check(*app.add_subcommand("check", "Static concurrency checklist over a diff (the fast hook path)"), check);
+  cli::BaselineOptions baseline;
+  cli::setup_baseline(*app.add_subcommand("baseline", "Record today's findings so only new problems block"), baseline);
   cli::GateOptions gate;
   cli::setup_gate(*app.add_subcommand("gate", "check, then race when configured: one report, one exit code (hooks and CI)"), gate);
   cli::HookOptions hook;
@@ -59,6 +62,7 @@ int main(int argc, char** argv) {
     if (command == "check") return cli::run_check(check, io);
     if (command == "race") return cli::run_race(race, io);
     if (command == "gate") return cli::run_gate(gate, io);
+    if (command == "baseline") return cli::run_baseline(baseline, io);
     if (command == "hook") return cli::run_hook(hook, io);
     if (command == "rules") return cli::run_rules(rules, io);
     if (command == "explain") return cli::run_explain(explain, io);

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 #include <thread>
@@ -182,6 +184,16 @@ Report build_race_report(const RaceOptions& options, const std::string& start_di
         [&](const std::string& dir, const std::string& event) { progress.event(dir, event); },
         [&] { progress.tick(); });
   }
+  // The tests ran on the working tree, so its files are what a suppression is read from.
+  const std::string workdir = repo->workdir();
+  apply_suppressions(report, [&](const std::string& path) -> std::optional<std::string> {
+    std::ifstream in(fs::path(workdir) / path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+  });
+  apply_baseline(report, workdir + "/" + kBaselineFile);
   std::sort(report.findings.begin(), report.findings.end(), finding_less);
   bool cached = !report.race_packages.empty();
   for (const auto& pkg : report.race_packages) cached &= pkg.cached || pkg.status == "no-tests";
