@@ -1,8 +1,12 @@
 // Reporters against approved golden output (tests/golden); UPDATE_GOLDEN=1 rewrites them.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "checks/rule_docs.h"
 #include "core/policy.h"
 #include "report/reporter.h"
 #include "support.h"
@@ -49,6 +53,41 @@ Report sample_report() {
   return report;
 }
 
+// The sample plus what a gate run adds: a race finding with its stacks, the stages, the
+// packages tested.
+Report gate_report() {
+  Report report = sample_report();
+  report.change = "merge-base of origin/main..HEAD";
+  Finding race;
+  race.rule = "race-data-race";
+  race.severity = Severity::kError;
+  race.category = "race";
+  race.checklist = 5;
+  race.source = "race";
+  race.message = "data race: write in Stats.Hit by goroutine 8 races with the read at counter/stats.go:13 in "
+                 "Stats.Hits by goroutine 7";
+  race.location = {"counter/stats.go", 9, 2, 0, 0};
+  race.related = {{{"counter/stats.go", 13, 9, 0, 0}, "read by goroutine 7"},
+                  {{"counter/stats_test.go", 8, 3, 0, 0}, "goroutine 8 started here"}};
+  race.enclosing_function = "Stats.Hit";
+  race.snippet = "\ts.hits++";
+  race.stack = "WARNING: DATA RACE\nWrite at 0x00c000012345 by goroutine 8:\n  counter.(*Stats).Hit()\n"
+               "      /repo/counter/stats.go:9 +0x44\n";
+  race.on_changed_line = true;
+  race.fingerprint = compute_fingerprint(race, race.snippet, "counter/stats.go:13");
+  report.findings.push_back(race);
+  std::sort(report.findings.begin(), report.findings.end(), finding_less);
+  report.stages = {{"check", "ran", "2 file(s) analysed"}, {"race", "ran", "2 package(s)"}, {"review", "skipped", "not configured"}};
+  report.race_packages = {{"counter", "failed", false, 2350, "go test -race -count=3 -cpu=1,4 ./counter", ""},
+                          {"ratelimit", "passed", true, 0, "go test -race -count=3 -cpu=1,4 ./ratelimit", ""}};
+  report.ai_authored = true;
+  report.ai_reason = "Co-Authored-By: Claude <noreply@anthropic.com> in HEAD";
+  report.suppressed = 1;
+  report.baselined = 2;
+  report.verdict = decide(report);
+  return report;
+}
+
 void approve(const std::string& name, const std::string& actual) {
   fs::path golden = fs::path(source_dir()) / "tests/golden" / name;
   if (std::getenv("UPDATE_GOLDEN")) write_file(golden, actual);
@@ -83,4 +122,36 @@ TEST_CASE("colour only when asked", "[report]") {
   report::write_text(sample_report(), style, coloured);
   CHECK(plain.str().find('\x1b') == std::string::npos);
   CHECK(coloured.str().find("\x1b[1;31merror") != std::string::npos);
+}
+
+TEST_CASE("sarif and github and markdown and junit reporters match their golden output", "[report]") {
+  for (const auto& [format, file] : std::vector<std::pair<std::string, std::string>>{
+           {"github", "report.github.txt"}, {"markdown", "report.md"}, {"junit", "report.junit.xml"}}) {
+    INFO(format);
+    std::ostringstream out;
+    report::write_format(format, gate_report(), report::TextStyle{}, out);
+    approve(file, out.str());
+  }
+  // SARIF carries the rule docs, which change on their own schedule: checked here against the
+  // embedded docs, and left out of the golden file.
+  std::ostringstream sarif_out;
+  report::write_sarif(gate_report(), sarif_out);
+  auto sarif = nlohmann::ordered_json::parse(sarif_out.str());
+  for (auto& rule : sarif["runs"][0]["tool"]["driver"]["rules"]) {
+    std::string id = rule["id"];
+    INFO(id);
+    REQUIRE(checks::rule_doc(id));
+    CHECK(rule["help"]["markdown"] == std::string(*checks::rule_doc(id)));
+    CHECK(rule["help"]["text"] == rule["help"]["markdown"]);
+    CHECK(rule["shortDescription"]["text"] == checks::rule_summary(id));
+    CHECK(rule["fullDescription"]["text"].get<std::string>().rfind(checks::rule_summary(id), 0) == 0);
+    rule["help"] = "(docs/rules/" + id + ".md)";
+    rule["fullDescription"] = "(its first paragraph and Why it matters)";
+    rule["shortDescription"] = "(its summary)";
+  }
+  approve("report.sarif", sarif.dump(2) + "\n");
+  // A plain check: no stages, so the static items ran and the race item did not.
+  std::ostringstream markdown;
+  report::write_markdown(sample_report(), markdown);
+  approve("report-check.md", markdown.str());
 }

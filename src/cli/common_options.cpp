@@ -61,7 +61,9 @@ git::DiffSpec make_diff_spec(const DiffOptions& options, std::istream& in) {
 }
 
 void add_output_options(CLI::App& app, OutputOptions& options) {
-  app.add_option("--format", options.formats, "Report format, repeatable: text, json (default text)")
+  app.add_option("--format", options.formats,
+                 "Report format, repeatable: text (default), json, markdown (pull-request comment), "
+                 "sarif (code scanning), github (Actions annotations), junit (CI test results)")
       ->check(CLI::IsMember(report::format_names()))
       ->type_name("FORMAT");
   app.add_option("--output", options.outputs,
@@ -75,6 +77,10 @@ void add_output_options(CLI::App& app, OutputOptions& options) {
       ->type_name("FILE");
   app.add_option("--rules", options.rules, "Rules to run: a,b selects, -c removes (e.g. --rules -go-double-lock)")
       ->type_name("LIST");
+  app.add_option("--ai", options.ai,
+                 "Is the change AI-authored? auto (commit trailers, git-ai notes, an agent's environment), "
+                 "yes or no; AI-authored changes use the stricter `ai` profile (warnings block)")
+      ->check(CLI::IsMember({"auto", "yes", "no"}));
   app.add_flag("--fail-open", options.fail_open,
                "Exit 0 instead of 3 when patchgate itself fails (a loud warning is still printed)");
   app.add_flag("-q,--quiet", options.quiet, "Only findings and the verdict line");

@@ -58,6 +58,8 @@ struct Report {
   std::vector<ErrorRecord> errors;
   std::vector<StageRecord> stages;
   std::vector<RacePackageRecord> race_packages;
+  bool ai_authored = false;  // the change is taken as written by a coding agent
+  std::string ai_reason;     // why patchgate decided either way
   int suppressed = 0;  // findings dropped by `patchgate:ignore` comments with a reason
   int baselined = 0;   // findings dropped because .patchgate-baseline.json lists them
   FailOn fail_on = FailOn::kError;

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "report/escape.h"
 #include "report/reporter.h"
 
 namespace patchgate::report {
@@ -74,7 +75,9 @@ void write_json(const Report& report, std::ostream& out) {
       {"change", report.change},
       {"verdict", to_string(report.verdict)},
       {"fail_on", to_string(report.fail_on)},
-      {"summary", {{"errors", errors}, {"warnings", warnings}, {"notes", notes}}},
+      {"ai", {{"authored", report.ai_authored}, {"reason", report.ai_reason}}},
+      {"summary", {{"errors", errors}, {"warnings", warnings}, {"notes", notes}, {"suppressed", report.suppressed},
+                   {"baselined", report.baselined}}},
       {"findings", std::move(findings)},
       {"files", std::move(files)},
       {"skipped", std::move(skipped)},
@@ -98,7 +101,7 @@ void write_json(const Report& report, std::ostream& out) {
     root["race"] = {{"packages", std::move(packages)}};
   }
   // Source text may hold invalid UTF-8; replace it rather than fail the whole report.
-  out << root.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << '\n';
+  out << inert_json(root.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)) << '\n';
 }
 
 }  // namespace patchgate::report

@@ -17,8 +17,12 @@ struct TextStyle {
 // One reporter per format; each writes the finished report and never analyses.
 void write_text(const Report& report, const TextStyle& style, std::ostream& out);
 void write_json(const Report& report, std::ostream& out);
+void write_sarif(const Report& report, std::ostream& out);
+void write_github(const Report& report, std::ostream& out);
+void write_markdown(const Report& report, std::ostream& out);
+void write_junit(const Report& report, std::ostream& out);
 
-const std::vector<std::string>& format_names();  // text, json
+const std::vector<std::string>& format_names();  // github, json, junit, markdown, sarif, text
 bool is_known_format(const std::string& name);
 void write_format(const std::string& format, const Report& report, const TextStyle& style, std::ostream& out);
 

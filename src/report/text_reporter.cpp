@@ -1,8 +1,11 @@
+#include <algorithm>
 #include <chrono>
 #include <map>
+#include <sstream>
 
 #include "core/config.h"
 #include "core/policy.h"
+#include "report/escape.h"
 #include "report/reporter.h"
 
 namespace patchgate::report {
@@ -44,30 +47,36 @@ std::string caret_line(const std::string& line, int column, int length) {
 
 std::string plural(int n, const char* word) { return std::to_string(n) + " " + word + (n == 1 ? "" : "s"); }
 
-}  // namespace
+// Everything from the repository is printed through this: no escape sequence, line break or
+// other control character reaches the terminal raw.
+std::string clean(const std::string& text) { return printable(text); }
 
-void write_text(const Report& report, const TextStyle& style, std::ostream& out) {
+void render_text(const Report& report, const TextStyle& style, std::ostream& out) {
   Palette p = palette(style.color);
   for (const auto& f : report.findings) {
     const Location& at = f.location;
-    out << p.bold << at.file << ':' << at.line << ':' << at.column << ":" << p.reset << ' '
-        << severity_color(p, f.severity) << to_string(f.severity) << p.reset << ": " << p.bold << f.message << p.reset
-        << ' ' << p.dim << '[' << f.rule << ']' << p.reset << '\n';
+    out << p.bold << clean(at.file) << ':' << at.line << ':' << at.column << ":" << p.reset << ' '
+        << severity_color(p, f.severity) << to_string(f.severity) << p.reset << ": " << p.bold << clean(f.message)
+        << p.reset << ' ' << p.dim << '[' << clean(f.rule) << ']' << p.reset << '\n';
     if (!f.snippet.empty()) {
       std::string number = std::to_string(at.line);
       std::string gutter(number.size(), ' ');
       int length = at.end_line == at.line && at.end_column > at.column ? at.end_column - at.column : 1;
-      out << ' ' << number << " | " << f.snippet << '\n';
-      out << ' ' << gutter << " | " << severity_color(p, f.severity) << caret_line(f.snippet, at.column, length)
-          << p.reset << '\n';
+      // The caret goes under the escaped text: what precedes the column, escaped, sets its place.
+      size_t before = at.column > 1 ? std::min(f.snippet.size(), static_cast<size_t>(at.column - 1)) : 0;
+      std::string prefix = printable(f.snippet.substr(0, before), {.tab = true});
+      std::string shown = printable(f.snippet, {.tab = true});
+      out << ' ' << number << " | " << shown << '\n';
+      out << ' ' << gutter << " | " << severity_color(p, f.severity)
+          << caret_line(prefix, static_cast<int>(prefix.size()) + 1, length) << p.reset << '\n';
     }
     for (const auto& r : f.related)
-      out << "  " << r.location.file << ':' << r.location.line << ':' << r.location.column << ": " << p.cyan << "note"
-          << p.reset << ": " << r.message << '\n';
-    if (!f.fix.empty() && !style.quiet) out << "  " << p.green << "fix" << p.reset << ": " << f.fix << '\n';
+      out << "  " << clean(r.location.file) << ':' << r.location.line << ':' << r.location.column << ": " << p.cyan
+          << "note" << p.reset << ": " << clean(r.message) << '\n';
+    if (!f.fix.empty() && !style.quiet) out << "  " << p.green << "fix" << p.reset << ": " << clean(f.fix) << '\n';
     if (f.on_changed_line) out << "  " << p.yellow << "on a line this change touches" << p.reset << '\n';
     if (!f.stack.empty() && style.verbose) {
-      std::string indented = "    " + f.stack;
+      std::string indented = "    " + printable(f.stack, {.tab = true, .newline = true});
       for (size_t nl = indented.find('\n'); nl != std::string::npos && nl + 1 < indented.size(); nl = indented.find('\n', nl + 1))
         indented.insert(nl + 1, "    ");
       out << p.dim << indented << p.reset;
@@ -79,24 +88,26 @@ void write_text(const Report& report, const TextStyle& style, std::ostream& out)
   if (!style.quiet)
     for (const auto& pkg : report.race_packages) {
       const char* color = pkg.status == "passed" ? p.green : pkg.status == "no-tests" || pkg.status == "not-run" ? p.dim : p.red;
-      out << "race: " << pkg.dir << ": " << color << pkg.status << p.reset;
+      out << "race: " << clean(pkg.dir) << ": " << color << clean(pkg.status) << p.reset;
       if (pkg.cached) out << " (cached)";
       if (pkg.elapsed_ms > 0) out << " in " << format_duration(std::chrono::milliseconds(pkg.elapsed_ms));
-      if (!pkg.note.empty()) out << p.dim << " -- " << pkg.note << p.reset;
+      if (!pkg.note.empty()) out << p.dim << " -- " << clean(pkg.note) << p.reset;
       out << '\n';
     }
 
   if (!style.quiet) {
     for (const auto& e : report.errors)
-      out << p.yellow << "warning" << p.reset << ": " << (e.file.empty() ? "" : e.file + ": ") << e.message << '\n';
+      out << p.yellow << "warning" << p.reset << ": " << (e.file.empty() ? "" : clean(e.file) + ": ") << clean(e.message)
+          << '\n';
     if (style.verbose) {
       for (const auto& file : report.files)
-        out << p.dim << "file: " << file.path << " (" << file.status << (file.analysed ? ", analysed" : "") << ")"
-            << p.reset << '\n';
-      for (const auto& s : report.skipped) out << p.dim << "skipped: " << s.path << " (" << s.reason << ")" << p.reset << '\n';
+        out << p.dim << "file: " << clean(file.path) << " (" << clean(file.status) << (file.analysed ? ", analysed" : "")
+            << ")" << p.reset << '\n';
+      for (const auto& s : report.skipped)
+        out << p.dim << "skipped: " << clean(s.path) << " (" << clean(s.reason) << ")" << p.reset << '\n';
     } else if (!report.skipped.empty()) {
       std::map<std::string, int> reasons;
-      for (const auto& s : report.skipped) reasons[s.reason.substr(0, s.reason.find(" ("))]++;
+      for (const auto& s : report.skipped) reasons[clean(s.reason.substr(0, s.reason.find(" (")))]++;
       out << p.dim << "skipped " << plural(static_cast<int>(report.skipped.size()), "file") << ":";
       const char* sep = " ";
       for (const auto& [reason, count] : reasons) {
@@ -118,9 +129,17 @@ void write_text(const Report& report, const TextStyle& style, std::ostream& out)
       << (report.files.empty() && !report.race_packages.empty()
               ? plural(static_cast<int>(report.race_packages.size()), "package")
               : plural(analysed, "analysed file"))
-      << " (" << report.change << "): "
+      << " (" << clean(report.change) << "): "
       << verdict_color << (report.verdict == Verdict::kPass ? "pass" : report.verdict == Verdict::kBlock ? "blocked" : "error")
       << p.reset << '\n';
+}
+
+}  // namespace
+
+void write_text(const Report& report, const TextStyle& style, std::ostream& out) {
+  std::ostringstream rendered;
+  render_text(report, style, rendered);
+  out << defuse_ci_commands(rendered.str());
 }
 
 }  // namespace patchgate::report
