@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "core/ai.h"
 #include "core/policy.h"
 #include "support.h"
 
@@ -120,4 +121,66 @@ TEST_CASE("baseline: existing findings stop blocking, new ones still block", "[p
   RunResult broken = run_patchgate({"check"}, repo);
   CHECK(broken.code == 2);
   CHECK(broken.err.find(".patchgate-baseline.json: not a patchgate baseline") != std::string::npos);
+}
+
+TEST_CASE("ai: a trailer, a git-ai note and an agent's environment each make the change AI-authored", "[policy][ai]") {
+  // A warning-level finding: blocks only under the AI profile (warnings block).
+  const std::string background =
+      "package svc\n\nimport (\n\t\"context\"\n\t\"net/http\"\n)\n\nfunc fetch(ctx context.Context) {}\n\n"
+      "func Handle(w http.ResponseWriter, r *http.Request) {\n\tfetch(context.Background())\n}\n";
+  auto report_for = [](const std::string& repo, std::vector<std::string> args,
+                       const std::map<std::string, std::string>& env = {}) {
+    std::vector<std::string> argv = {binary(), "check", "--format", "json", "--rules", "go-background-in-scope"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunResult r = run(argv, repo, "", 120, env);
+    INFO(r.err);
+    REQUIRE_FALSE(r.out.empty());
+    return std::make_pair(r.code, json::parse(r.out));
+  };
+  TempDir tmp;
+  std::string repo = init_repo(tmp);
+  write_file(fs::path(repo) / "README", "x\n");
+  commit_all(repo, "base");
+  write_file(fs::path(repo) / "svc/h.go", background);
+  git(repo, {"add", "svc/h.go"});
+
+  // Staged by a person: a warning does not block.
+  auto [human_code, human] = report_for(repo, {});
+  REQUIRE(human["findings"].size() == 1);
+  CHECK(human["findings"][0]["severity"] == "warning");
+  CHECK(human["ai"]["authored"] == false);
+  CHECK(human_code == 0);
+  // Staged from inside a coding agent: AI-authored, and warnings block.
+  auto [agent_code, agent] = report_for(repo, {}, {{"CLAUDECODE", "1"}});
+  CHECK(agent["ai"]["authored"] == true);
+  CHECK(agent["ai"]["reason"].get<std::string>().find("CLAUDECODE=1") != std::string::npos);
+  CHECK(agent["findings"][0]["ai_authored"] == true);
+  CHECK(agent_code == 1);
+  // --ai no overrides the detection; --fail-on overrides the profile.
+  CHECK(report_for(repo, {"--ai", "no"}, {{"CLAUDECODE", "1"}}).first == 0);
+  CHECK(report_for(repo, {"--fail-on", "error"}, {{"CLAUDECODE", "1"}}).first == 0);
+
+  // A commit with an agent's trailer.
+  git(repo, {"commit", "-q", "-m", "add handler\n\nCo-Authored-By: Claude <noreply@anthropic.com>"});
+  auto [trailer_code, trailer] = report_for(repo, {"--commit", "HEAD"});
+  CHECK(trailer["ai"]["authored"] == true);
+  CHECK(trailer["ai"]["reason"].get<std::string>().find("noreply@anthropic.com") != std::string::npos);
+  CHECK(trailer_code == 1);
+
+  // A commit without a trailer, but with a git-ai note covering the changed lines.
+  write_file(fs::path(repo) / "svc/h.go", background + "\nfunc Other(w http.ResponseWriter, r *http.Request) {\n\tfetch(context.TODO())\n}\n");
+  commit_all(repo, "another handler");
+  auto [plain_code, plain] = report_for(repo, {"--commit", "HEAD"});
+  CHECK(plain["ai"]["authored"] == false);
+  git(repo, {"notes", "--ref", "refs/notes/ai", "add", "-m",
+             "svc/h.go\n  a1b2c3d4 14-16\n---\n{\"schema_version\":\"authorship/3.0.0\"}", "HEAD"});
+  auto [note_code, noted] = report_for(repo, {"--commit", "HEAD"});
+  CHECK(noted["ai"]["authored"] == true);
+  CHECK(noted["ai"]["reason"].get<std::string>().find("git-ai note") != std::string::npos);
+  CHECK(noted["ai"]["reason"].get<std::string>().find("svc/h.go:14-16") != std::string::npos);
+  // The note's parser, on its own.
+  auto files = patchgate::parse_git_ai_note("a.go\n  s1 1-3,7\nb/c.go\n  s2 10\n---\n{}\n");
+  REQUIRE(files.size() == 2);
+  CHECK(files[0].lines == std::vector<std::pair<int, int>>{{1, 3}, {7, 7}});
+  CHECK(files[1].path == "b/c.go");
 }

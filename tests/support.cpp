@@ -41,6 +41,9 @@ RunResult run(const std::vector<std::string>& argv, const std::string& cwd, cons
     dup2(err_pipe[1], 2);
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
     if (chdir(cwd.c_str()) != 0) _exit(126);
+    // The tests decide who wrote a change; running them inside a coding agent must not.
+    for (const char* agent : {"CLAUDECODE", "GEMINI_CLI", "CODEX_SANDBOX", "CURSOR_AGENT", "AIDER_MODEL", "OPENHANDS_RUNTIME"})
+      unsetenv(agent);
     for (const auto& [key, value] : env) setenv(key.c_str(), value.c_str(), 1);
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));

@@ -1,9 +1,11 @@
 #include "cli/check_command.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "checks/analysis.h"
 #include "checks/registry.h"
+#include "core/ai.h"
 #include "core/errors.h"
 #include "core/git/repository.h"
 #include "core/policy.h"
@@ -41,6 +43,17 @@ Report build_check_report(const CheckOptions& options, const std::string& start_
   report.fail_on = options.output.fail_on.empty() ? config.fail_on.value_or(FailOn::kError)
                                                   : *parse_fail_on(options.output.fail_on);
   checks::analyze_change(change, config, selection, report);
+  // Who wrote it: an AI-authored change gets the stricter threshold unless --fail-on is given.
+  std::vector<std::string> patterns = default_ai_patterns(), env = default_ai_env();
+  patterns.insert(patterns.end(), config.ai.patterns.begin(), config.ai.patterns.end());
+  env.insert(env.end(), config.ai.env.begin(), config.ai.env.end());
+  AiDecision ai = decide_ai(*repo, change, parse_ai_mode(options.output.ai).value_or(AiMode::kAuto), patterns, env,
+                            [](const char* name) { return std::getenv(name); });
+  report.ai_authored = ai.authored;
+  report.ai_reason = ai.reason;
+  for (auto& finding : report.findings) finding.ai_authored = ai.authored;
+  if (ai.authored && options.output.fail_on.empty() && static_cast<int>(config.ai.fail_on) < static_cast<int>(report.fail_on))
+    report.fail_on = config.ai.fail_on;
   // `// patchgate:ignore rule -- reason` at the revision the findings are about.
   apply_suppressions(report, [&](const std::string& path) { return change.revision->read(path); });
   if (!options.no_baseline && !repo->workdir().empty()) apply_baseline(report, repo->workdir() + "/" + kBaselineFile);

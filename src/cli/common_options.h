@@ -33,6 +33,7 @@ struct OutputOptions {
   std::string fail_on;  // empty: from config, else "error"
   std::string config;
   std::string rules;
+  std::string ai = "auto";  // --ai auto|yes|no
   bool fail_open = false;
   bool quiet = false;
   bool verbose = false;

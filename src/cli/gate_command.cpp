@@ -48,10 +48,13 @@ Report build_gate_report(const GateOptions& options, const std::string& start_di
 
   auto repo = git::Repository::discover(start_dir);
   Config config = load_config(options.output.config, repo->workdir().empty() ? start_dir : repo->workdir());
-  bool run_race = !options.no_race && (options.race || config.race.gate);
+  // The AI profile requires the race stage (ai.race, default true).
+  bool ai_race = report.ai_authored && config.ai.race;
+  bool run_race = !options.no_race && (options.race || config.race.gate || ai_race);
   if (!run_race) {
     report.stages.push_back({"race", "skipped", options.no_race ? "--no-race" : "not configured (race.gate is false; --race runs it)"});
   } else {
+    if (ai_race && !options.race && !config.race.gate) io.err << "patchgate: AI-authored change (" << report.ai_reason << "): running the race stage\n";
     RaceOptions race;
     race.diff = options.diff;
     race.output = options.output;
@@ -59,6 +62,7 @@ Report build_gate_report(const GateOptions& options, const std::string& start_di
     std::istringstream race_in(patch_text);
     Io race_io{options.diff.patch == "-" ? race_in : io.in, io.out, io.err, io.color};
     Report raced = build_race_report(race, start_dir, race_io);
+    for (auto& finding : raced.findings) finding.ai_authored = report.ai_authored;
     report.findings.insert(report.findings.end(), raced.findings.begin(), raced.findings.end());
     report.errors.insert(report.errors.end(), raced.errors.begin(), raced.errors.end());
     report.race_packages = raced.race_packages;

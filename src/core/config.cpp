@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <regex>
 #include <fstream>
 #include <sstream>
 
@@ -123,6 +124,45 @@ RaceConfig parse_race(const nlohmann::json& value, const std::string& path) {
   return race;
 }
 
+AiConfig parse_ai(const nlohmann::json& value, const std::string& path) {
+  if (!value.is_object()) bad(path, "ai", std::string("expected an object, got ") + type_name(value));
+  AiConfig ai;
+  auto strings = [&](const nlohmann::json& item, const std::string& key, bool regex) {
+    std::vector<std::string> out;
+    if (!item.is_array()) bad(path, key, "expected an array of strings");
+    for (const auto& entry : item) {
+      if (!entry.is_string() || entry.get<std::string>().empty()) bad(path, key, "expected non-empty strings");
+      if (regex) {
+        try {
+          std::regex check(entry.get<std::string>(), std::regex::icase | std::regex::ECMAScript);
+        } catch (const std::regex_error&) {
+          bad(path, key, "\"" + entry.get<std::string>() + "\" is not a valid regular expression");
+        }
+      }
+      out.push_back(entry.get<std::string>());
+    }
+    return out;
+  };
+  for (const auto& [name, item] : value.items()) {
+    std::string key = "ai." + name;
+    if (name == "patterns") {
+      ai.patterns = strings(item, key, true);
+    } else if (name == "env") {
+      ai.env = strings(item, key, false);
+    } else if (name == "fail_on") {
+      auto fail_on = item.is_string() ? parse_fail_on(item.get<std::string>()) : std::nullopt;
+      if (!fail_on) bad(path, key, "expected \"error\", \"warning\", \"note\" or \"never\"");
+      ai.fail_on = *fail_on;
+    } else if (name == "race") {
+      if (!item.is_boolean()) bad(path, key, "expected true or false");
+      ai.race = item.get<bool>();
+    } else {
+      bad(path, key, "unknown key (known: patterns, env, fail_on, race)");
+    }
+  }
+  return ai;
+}
+
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
@@ -193,8 +233,10 @@ Config parse_config(const std::string& text, const std::string& path) {
       for (const auto& [id, rule] : value.items()) config.rules[id] = parse_rule(rule, path, "rules." + id);
     } else if (key == "race") {
       config.race = parse_race(value, path);
+    } else if (key == "ai") {
+      config.ai = parse_ai(value, path);
     } else {
-      bad(path, key, "unknown key (known: fail_on, max_file_bytes, exclude, rules, race)");
+      bad(path, key, "unknown key (known: fail_on, max_file_bytes, exclude, rules, race, ai)");
     }
   }
   return config;

@@ -37,6 +37,14 @@ struct RaceConfig {
   bool leak_check = true;         // the overlay TestMain that reports goroutines left running
 };
 
+// The `ai` section: how an AI-authored change is recognised and how much stricter its gate is.
+struct AiConfig {
+  std::vector<std::string> patterns;  // commit-message regexes, added to the built-in ones
+  std::vector<std::string> env;       // "NAME" or "NAME=VALUE", added to the built-in ones
+  FailOn fail_on = FailOn::kWarning;  // the threshold for AI-authored changes (warnings block)
+  bool race = true;                   // gate runs the race stage for AI-authored changes
+};
+
 // "30s", "5m", "1m30s", "500ms", "2h": Go's duration syntax (no fractions); nullopt if malformed.
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);
 std::string format_duration(std::chrono::milliseconds duration);
@@ -50,6 +58,7 @@ struct Config {
   std::vector<std::string> exclude;
   std::map<std::string, RuleConfig> rules;
   RaceConfig race;
+  AiConfig ai;
 };
 
 // Parses JSON with comments. Unknown keys and wrong value types are UserError(kExitUsage)

@@ -248,7 +248,8 @@ std::unique_ptr<SourceTree> base_source(const std::shared_ptr<Repository>& repo,
 
 // The messages of the commits reachable from `to` and not from `from` (newest first, at most
 // 200), which is where an author says "refactor" or "no functional change".
-std::string messages_between(const Repository& repo, const git_commit* from, const git_commit* to) {
+std::string messages_between(const Repository& repo, const git_commit* from, const git_commit* to,
+                             std::vector<std::string>& ids) {
   Handle<git_revwalk, git_revwalk_free> walk;
   if (git_revwalk_new(walk.out(), repo.get()) < 0) return "";
   if (git_revwalk_push(walk.get(), git_commit_id(to)) < 0) return "";
@@ -259,6 +260,8 @@ std::string messages_between(const Repository& repo, const git_commit* from, con
     CommitHandle commit;
     if (git_commit_lookup(commit.out(), repo.get(), &oid) < 0) break;
     if (const char* message = git_commit_message(commit.get())) out += std::string(message) + "\n";
+    char hex[GIT_OID_HEXSZ + 1];
+    ids.push_back(git_oid_tostr(hex, sizeof hex, &oid));
   }
   return out;
 }
@@ -311,7 +314,7 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
       change.description = "changes since the merge-base of " + spec.rev + " and HEAD";
       change.revision = tree_source(repo, std::move(new_tree));
       change.base = base_source(repo, old_tree.get());
-      change.message = messages_between(*repo, base.get(), head.get());
+      change.message = messages_between(*repo, base.get(), head.get(), change.commits);
       break;
     }
     case DiffSpec::Kind::kRange: {
@@ -332,7 +335,7 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
       change.description = spec.rev;
       change.revision = tree_source(repo, std::move(new_tree));
       change.base = base_source(repo, old_tree.get());
-      change.message = messages_between(*repo, old_commit.get(), b.get());
+      change.message = messages_between(*repo, old_commit.get(), b.get(), change.commits);
       break;
     }
     case DiffSpec::Kind::kCommit: {
@@ -345,6 +348,8 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
       change.revision = tree_source(repo, std::move(new_tree));
       change.base = base_source(repo, raw(old_tree));
       if (const char* message = git_commit_message(commit.get())) change.message = message;
+      char hex[GIT_OID_HEXSZ + 1];
+      change.commits.push_back(git_oid_tostr(hex, sizeof hex, git_commit_id(commit.get())));
       break;
     }
     case DiffSpec::Kind::kPatch: {

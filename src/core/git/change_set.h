@@ -58,6 +58,7 @@ struct ChangeSet {
   std::unique_ptr<SourceTree> revision;  // the new revision
   std::unique_ptr<SourceTree> base;      // the old revision; null for --all and a first commit
   std::string message;                   // the messages of the commits in the change, if any
+  std::vector<std::string> commits;      // their ids (hex), newest first; empty for staged/worktree/patch
 };
 
 struct DiffLimits {
