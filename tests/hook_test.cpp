@@ -192,3 +192,28 @@ TEST_CASE("check, race, gate and hook run leave the index, the work tree and the
     CHECK(repo_state(repo) == before);
   }
 }
+
+TEST_CASE("gate --base auto takes the target branch from CI variables", "[hook][ci]") {
+  TempDir tmp;
+  std::string repo = base_repo(tmp);
+  std::string remote = (tmp.path() / "remote.git").string();
+  run({"git", "init", "-q", "--bare", remote}, tmp.str());
+  git(repo, {"remote", "add", "origin", remote});
+  git(repo, {"push", "-q", "origin", "HEAD:refs/heads/main"});
+  git(repo, {"fetch", "-q", "origin"});
+  git(repo, {"checkout", "-q", "-b", "feature"});
+  write_file(fs::path(repo) / "bucket.go", kDoubleLock);
+  commit_all(repo, "double lock");
+  for (const char* variable : {"GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"}) {
+    RunResult r = run({binary(), "gate", "--base", "auto"}, repo, "", 120, {{variable, "main"}});
+    INFO(variable << ": " << r.err);
+    CHECK(r.code == 1);
+    CHECK(r.out.find("go-double-lock") != std::string::npos);
+    CHECK(r.out.find("origin/main") != std::string::npos);
+  }
+  RunResult azure = run({binary(), "gate", "--base", "auto"}, repo, "", 120, {{"SYSTEM_PULLREQUEST_TARGETBRANCH", "refs/heads/main"}});
+  CHECK(azure.code == 1);
+  RunResult none = run({binary(), "gate", "--base", "auto"}, repo, "", 120, {{"GITHUB_BASE_REF", ""}});
+  CHECK(none.code == 2);
+  CHECK(none.err.find("--base auto: no CI variable names the target branch") != std::string::npos);
+}

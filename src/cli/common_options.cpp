@@ -1,5 +1,7 @@
 #include "cli/common_options.h"
 
+#include <cstdlib>
+
 #include <fstream>
 #include <sstream>
 
@@ -14,7 +16,9 @@ void add_diff_options(CLI::App& app, DiffOptions& options) {
   group->add_flag("--staged", options.staged, "Staged changes: HEAD vs the index (the pre-commit case)");
   group->add_flag("--worktree", options.worktree,
                                    "Uncommitted changes: HEAD vs the working tree, untracked files included");
-  group->add_option("--base", options.base, "Changes since the merge-base of REV and HEAD (the pull-request case)")
+  group->add_option("--base", options.base,
+                    "Changes since the merge-base of REV and HEAD (the pull-request case); `auto` takes the target "
+                    "branch from CI variables (GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME, ...)")
       ->type_name("REV");
   group->add_option("--range", options.range, "Changes between two revisions: A..B, or A...B from their merge-base")
                     ->type_name("A..B");
@@ -27,6 +31,24 @@ void add_diff_options(CLI::App& app, DiffOptions& options) {
   group->require_option(0, 1);
 }
 
+std::string ci_base_branch() {
+  // The target branch of the pull or merge request, as the common CI systems name it.
+  static const char* const variables[] = {"GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+                                          "BITBUCKET_PR_DESTINATION_BRANCH", "SYSTEM_PULLREQUEST_TARGETBRANCH",
+                                          "BUILDKITE_PULL_REQUEST_BASE_BRANCH", "CHANGE_TARGET",
+                                          "CI_DEFAULT_BRANCH"};
+  for (const char* name : variables) {
+    const char* value = std::getenv(name);
+    if (!value || !*value) continue;
+    std::string branch = value;
+    if (branch.rfind("refs/heads/", 0) == 0) branch = branch.substr(11);  // Azure Pipelines
+    return "origin/" + branch;
+  }
+  throw UserError(kExitUsage, "--base auto: no CI variable names the target branch (GITHUB_BASE_REF, "
+                              "CI_MERGE_REQUEST_TARGET_BRANCH_NAME, ...)",
+                  "outside a pull-request build, pass the branch: --base origin/main");
+}
+
 git::DiffSpec make_diff_spec(const DiffOptions& options, std::istream& in) {
   git::DiffSpec spec;
   using Kind = git::DiffSpec::Kind;
@@ -36,7 +58,7 @@ git::DiffSpec make_diff_spec(const DiffOptions& options, std::istream& in) {
     spec.kind = Kind::kAll;
   } else if (!options.base.empty()) {
     spec.kind = Kind::kBase;
-    spec.rev = options.base;
+    spec.rev = options.base == "auto" ? ci_base_branch() : options.base;
   } else if (!options.range.empty()) {
     spec.kind = Kind::kRange;
     spec.rev = options.range;

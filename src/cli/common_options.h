@@ -23,6 +23,8 @@ struct DiffOptions {
 };
 
 void add_diff_options(CLI::App& app, DiffOptions& options);
+// `--base auto`: origin/<target branch> from the CI's pull-request variables; UserError if none.
+std::string ci_base_branch();
 // Reads the --patch file (or stdin for "-"); defaults to --staged.
 git::DiffSpec make_diff_spec(const DiffOptions& options, std::istream& in);
 

@@ -6,6 +6,7 @@
 
 #include "checks/registry.h"
 #include "checks/rule_docs.h"
+#include "core/config.h"
 #include "core/errors.h"
 #include "core/git/repository.h"
 
@@ -43,7 +44,27 @@ std::string starter_config() {
     out << "}" << (i + 1 < rules.size() ? "," : "") << "\n";
     for (const auto& option : info.options) out << "    //   " << option.name << ": " << option.description << "\n";
   }
-  out << "  }\n}\n";
+  const RaceConfig race;
+  const AiConfig ai;
+  out << "  },\n\n"
+         "  // patchgate race (and gate, when \"gate\" is true): go test -race of the packages a change touches.\n"
+         "  \"race\": {\n"
+         "    \"count\": " << race.count << ",            // go test -count\n"
+         "    \"cpu\": \"" << race.cpu << "\",          // go test -cpu: GOMAXPROCS values\n"
+         "    \"timeout\": \"" << format_duration(race.timeout) << "\",     // go test -timeout, per package\n"
+         "    \"budget\": \"" << format_duration(race.budget) << "\",       // wall clock for the whole run\n"
+         "    \"shuffle\": " << (race.shuffle ? "true" : "false") << ",        // go test -shuffle=on\n"
+         "    \"skip\": [],              // package directories (globs) never run\n"
+         "    \"gate\": " << (race.gate ? "true" : "false") << ",           // whether patchgate gate runs it\n"
+         "    \"leak_check\": " << (race.leak_check ? "true" : "false") << "      // the overlay TestMain reporting goroutines left running\n"
+         "  },\n\n"
+         "  // AI-authored changes (agent trailers, git-ai notes, an agent's environment) get a stricter gate.\n"
+         "  \"ai\": {\n"
+         "    \"patterns\": [],          // more commit-message regexes that mark a change as AI-authored\n"
+         "    \"env\": [],               // more \"NAME\" or \"NAME=VALUE\" variables set by an agent\n"
+         "    \"fail_on\": \"" << to_string(ai.fail_on) << "\",     // the threshold for AI-authored changes\n"
+         "    \"race\": " << (ai.race ? "true" : "false") << "             // gate runs the race stage for them\n"
+         "  }\n}\n";
   return out.str();
 }
 
