@@ -556,3 +556,24 @@ TEST_CASE("escaping helpers keep text literal in each syntax", "[report][escape]
   CHECK(inert.find("\xe2\x80\xae") == std::string::npos);
   CHECK(json::parse(inert) == json::parse(dumped));
 }
+
+TEST_CASE("markdown fits a pull-request comment however many findings there are", "[report][markdown]") {
+  Report report = hostile_report();
+  Finding model = report.findings.front();
+  for (int i = 0; i < 3000; ++i) {
+    Finding f = model;
+    f.location.line = i + 1;
+    f.fingerprint = "fp" + std::to_string(i);
+    f.stack = std::string(200, 's');
+    report.findings.push_back(f);
+  }
+  std::string markdown = render("markdown", report);
+  CHECK(markdown.size() <= report::kGithubCommentLimit);
+  CHECK(markdown.find("a pull-request comment holds at most 65,536 characters") != std::string::npos);
+  CHECK(markdown.find("all " + std::to_string(report.findings.size()) + " findings") != std::string::npos);
+  // The verdict and the checklist come first and survive.
+  CHECK(markdown.find("### Checklist") != std::string::npos);
+  // A small report is untouched.
+  Report small = hostile_report();
+  CHECK(render("markdown", small).find("left out") == std::string::npos);
+}

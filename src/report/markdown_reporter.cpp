@@ -1,6 +1,7 @@
 // The pull-request report: verdict, the checklist, findings by file, race runs, coverage, and
 // the rest collapsed. Everything from the repository goes through report/escape.h: a code
 // span or a fenced block for paths and code, escaped text for messages.
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <sstream>
@@ -192,7 +193,25 @@ void render_markdown(const Report& report, std::ostream& out) {
 void write_markdown(const Report& report, std::ostream& out) {
   std::ostringstream rendered;
   render_markdown(report, rendered);
-  out << defuse_ci_commands(rendered.str());
+  out << fit_comment(defuse_ci_commands(rendered.str()), report.findings.size());
+}
+
+std::string fit_comment(std::string text, size_t findings) {
+  // Bytes bound characters from above, so a report within the limit in bytes fits.
+  const size_t limit = kGithubCommentLimit - 1024;
+  if (text.size() <= limit) return text;
+  const std::string left_out = "a pull-request comment holds at most 65,536 characters; the JSON and SARIF reports have "
+                               "all " + std::to_string(findings) + " findings";
+  if (size_t details = text.find("<details>\n<summary>Details"); details != std::string::npos)
+    text = text.substr(0, details) + "<details>\n<summary>Details</summary>\n\nLeft out: " + left_out + ".\n\n</details>\n";
+  if (text.size() <= limit) return text;
+  // Still too long: keep whole findings up to the limit, cut at the start of one (a list
+  // item under a checklist item, or a finding under its file).
+  size_t item = text.rfind("\n- ", limit - 512), block = text.rfind("\n**", limit - 512);
+  size_t cut = item == std::string::npos ? block : block == std::string::npos ? item : std::max(item, block);
+  if (cut == std::string::npos) cut = text.rfind('\n', limit - 512);
+  if (cut == std::string::npos) cut = limit - 512;
+  return text.substr(0, cut) + "\n\n*The rest is left out: " + left_out + ".*\n";
 }
 
 }  // namespace patchgate::report

@@ -20,6 +20,11 @@ void write_json(const Report& report, std::ostream& out);
 void write_sarif(const Report& report, std::ostream& out);
 void write_github(const Report& report, std::ostream& out);
 void write_markdown(const Report& report, std::ostream& out);
+// GitHub's limit on a pull-request comment, in characters.
+inline constexpr size_t kGithubCommentLimit = 65536;
+// Markdown cut to fit a comment: the details section first, then whole findings from the end,
+// each time saying what was left out and where to find it.
+std::string fit_comment(std::string markdown, size_t findings);
 void write_junit(const Report& report, std::ostream& out);
 
 const std::vector<std::string>& format_names();  // github, json, junit, markdown, sarif, text
