@@ -99,6 +99,12 @@ void render_github(const Report& report, std::ostream& out) {
   if (!report.race_packages.empty())
     out << " and " << report.race_packages.size() << " tested package" << (report.race_packages.size() == 1 ? "" : "s");
   out << " (" << printable(report.change) << "): " << verdict_word(report.verdict) << '\n';
+  // Coverage, as plain lines in the log: what was not analysed, and what did not run.
+  for (const auto& s : report.skipped) out << "patchgate: skipped " << printable(s.path) << " (" << printable(s.reason) << ")\n";
+  for (const auto& pkg : report.race_packages)
+    if (pkg.status == "not-run" || pkg.status == "cancelled" || pkg.status == "no-tests")
+      out << "patchgate: race: " << printable(pkg.dir) << ": " << printable(pkg.status)
+          << (pkg.note.empty() ? "" : " (" + printable(pkg.note) + ")") << '\n';
 }
 
 }  // namespace

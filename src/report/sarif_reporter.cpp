@@ -191,6 +191,22 @@ json result_json(const Finding& f, int rule_index) {
   return result;
 }
 
+// What was and was not looked at: analysed and skipped files (with why) and the stages, so a
+// code-scanning view is as honest about coverage as the other formats.
+json coverage_json(const Report& report) {
+  json analysed = json::array(), skipped = json::array(), stages = json::array(), packages = json::array();
+  for (const auto& file : report.files)
+    if (file.analysed) analysed.push_back(printable(file.path));
+  for (const auto& s : report.skipped) skipped.push_back({{"path", printable(s.path)}, {"reason", printable(s.reason)}});
+  for (const auto& st : report.stages)
+    stages.push_back({{"name", printable(st.name)}, {"status", printable(st.status)}, {"detail", printable(st.detail)}});
+  for (const auto& pkg : report.race_packages)
+    packages.push_back({{"dir", printable(pkg.dir)}, {"status", printable(pkg.status)}, {"cached", pkg.cached},
+                        {"note", printable(pkg.note)}});
+  return {{"analysedFiles", std::move(analysed)}, {"skippedFiles", std::move(skipped)}, {"stages", std::move(stages)},
+          {"racePackages", std::move(packages)}};
+}
+
 }  // namespace
 
 void write_sarif(const Report& report, std::ostream& out) {
@@ -237,7 +253,8 @@ void write_sarif(const Report& report, std::ostream& out) {
         {"aiAuthored", report.ai_authored},
         {"aiReason", printable(report.ai_reason)},
         {"suppressed", report.suppressed},
-        {"baselined", report.baselined}}},
+        {"baselined", report.baselined},
+        {"coverage", coverage_json(report)}}},
   };
   json root = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                {"version", "2.1.0"},
