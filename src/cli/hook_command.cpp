@@ -11,6 +11,7 @@
 
 #include "cli/gate_command.h"
 #include "core/errors.h"
+#include "core/files.h"
 #include "core/git/repository.h"
 
 namespace fs = std::filesystem;
@@ -22,16 +23,9 @@ namespace {
 constexpr const char* kMarker = "# patchgate-hook";
 constexpr const char* kChainedSuffix = ".patchgate-chained";
 
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 bool is_ours(const fs::path& hook) {
   std::error_code ec;
-  return fs::is_regular_file(hook, ec) && read_all(hook).find(kMarker) != std::string::npos;
+  return fs::is_regular_file(hook, ec) && read_file(hook.string()).find(kMarker) != std::string::npos;
 }
 
 std::string self_path() {

@@ -13,6 +13,7 @@
 
 #include "core/errors.h"
 #include "core/git/repository.h"
+#include "core/git/source_tree.h"
 #include "core/policy.h"
 #include "runners/cmake_runner.h"
 #include "runners/process.h"
@@ -185,15 +186,9 @@ Report build_race_report(const RaceOptions& options, const std::string& start_di
         [&] { progress.tick(); });
   }
   // The tests ran on the working tree, so its files are what a suppression is read from.
-  const std::string workdir = repo->workdir();
-  apply_suppressions(report, [&](const std::string& path) -> std::optional<std::string> {
-    std::ifstream in(fs::path(workdir) / path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-  });
-  apply_baseline(report, workdir + "/" + kBaselineFile);
+  auto workdir = git::workdir_source(repo);
+  apply_suppressions(report, [&](const std::string& path) { return workdir->read(path); });
+  apply_baseline(report, repo->workdir() + "/" + kBaselineFile);
   std::sort(report.findings.begin(), report.findings.end(), finding_less);
   bool cached = !report.race_packages.empty();
   for (const auto& pkg : report.race_packages) cached &= pkg.cached || pkg.status == "no-tests";

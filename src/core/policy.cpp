@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "core/files.h"
 
 namespace patchgate {
 
@@ -147,12 +148,9 @@ std::string baseline_json(const Report& report) {
 void apply_baseline(Report& report, const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return;
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
   std::set<std::string> known;
   try {
-    auto root = nlohmann::json::parse(buffer.str());
+    auto root = nlohmann::json::parse(read_file(path));
     for (const auto& entry : root.at("findings")) known.insert(entry.at("fingerprint").get<std::string>());
   } catch (const nlohmann::json::exception&) {
     throw UserError(kExitUsage, path + ": not a patchgate baseline", "regenerate it with `patchgate baseline`");

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/config.h"
+#include "core/files.h"
 #include "runners/go_output.h"
 #include "runners/process.h"
 
@@ -19,14 +20,6 @@ namespace {
 std::string relative_to(const std::string& root, const std::string& file) {
   if (file.empty() || file[0] != '/' || file.compare(0, root.size() + 1, root + "/") != 0) return "";
   return file.substr(root.size() + 1);
-}
-
-std::string line_of(const std::string& path, int line) {
-  std::ifstream in(path);
-  std::string text;
-  for (int n = 1; std::getline(in, text); ++n)
-    if (n == line) return text;
-  return "";
 }
 
 // "Read of size 4 at 0x556b by thread T2" -> "Read of size 4 by thread T2"; "Thread T2 (tid=22919,
@@ -93,7 +86,7 @@ std::vector<Finding> tsan_findings(const std::string& output, const std::string&
     if (!placed) continue;
     if (seen.count(key)) continue;
     seen[key] = findings.size();
-    finding.snippet = line_of(root + "/" + finding.location.file, finding.location.line);
+    finding.snippet = line_of_file(root + "/" + finding.location.file, finding.location.line);
     finding.fingerprint = compute_fingerprint(finding, finding.snippet, report.kind);
     findings.push_back(std::move(finding));
   }

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "core/files.h"
 #include "core/glob.h"
 #include "runners/go_output.h"
 #include "runners/process.h"
@@ -22,13 +23,6 @@ namespace fs = std::filesystem;
 namespace patchgate::runners {
 
 namespace {
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 bool has_go_files(const fs::path& dir) {
   std::error_code ec;
@@ -81,7 +75,7 @@ std::string cache_key(const GoPackage& package, const std::string& workdir, cons
   files.push_back(fs::path(package.module_root) / "go.mod");
   files.push_back(fs::path(package.module_root) / "go.sum");
   for (const auto& file : files) {
-    std::string content = fs::exists(file, ec) ? read_file(file) : "";
+    std::string content = fs::exists(file, ec) ? read_file(file.string()) : "";
     data += file.lexically_relative(workdir).string() + "\n" + std::to_string(content.size()) + "\n" + content;
   }
   return sha1_hex(data);
@@ -105,7 +99,7 @@ TestFiles scan_test_files(const fs::path& dir) {
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
     out.any = true;
-    std::istringstream in(read_file(file));
+    std::istringstream in(read_file(file.string()));
     std::string line;
     while (std::getline(in, line)) {
       if (out.package_name.empty() && line.rfind("package ", 0) == 0) {
@@ -297,7 +291,7 @@ Location test_location(const std::string& workdir, const std::string& package_di
     if (entry.path().filename().string().find("_test.go") != std::string::npos) files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
-    std::istringstream in(read_file(file));
+    std::istringstream in(read_file(file.string()));
     std::string line;
     for (int number = 1; std::getline(in, line); ++number)
       if (line.rfind("func " + name + "(", 0) == 0) {
@@ -500,13 +494,8 @@ std::vector<Finding> go_output_findings(const std::string& output, const std::st
   }
   for (auto& f : findings) {
     f.snippet.clear();
-    std::string line_text;
-    if (!f.location.file.empty() && f.location.line > 0) {
-      std::istringstream in(read_file(fs::path(workdir) / f.location.file));
-      for (int n = 1; std::getline(in, line_text) && n < f.location.line; ++n) {
-      }
-      f.snippet = line_text;
-    }
+    if (!f.location.file.empty() && f.location.line > 0)
+      f.snippet = line_of_file((fs::path(workdir) / f.location.file).string(), f.location.line);
     f.fingerprint = compute_fingerprint(f, f.snippet, f.message.substr(0, f.message.find(':')));
   }
   return findings;
@@ -662,7 +651,7 @@ void run_go_race(const git::ChangeSet& change, const std::string& workdir, const
       std::error_code ec;
       if (fs::exists(cached, ec)) {
         try {
-          auto entry = nlohmann::json::parse(read_file(cached));
+          auto entry = nlohmann::json::parse(read_file(cached.string()));
           record.status = entry.at("status").get<std::string>();
           record.elapsed_ms = entry.at("elapsed_ms").get<long long>();
           record.cached = true;

@@ -9,15 +9,6 @@ RuleInfo GoroutineNoStopCheck::info() {
 
 namespace {
 
-bool is_endless(TSNode loop) {
-  for (TSNode child : lang::named_children(loop)) {
-    if (lang::is(child, "block") || lang::is(child, "comment")) continue;
-    if (lang::is(child, "for_clause")) return ts_node_is_null(lang::field(child, "condition"));
-    return false;
-  }
-  return true;
-}
-
 // Can control leave the loop: a return, a goto, a break that targets it, a call that ends the
 // goroutine? A break inside a nested for, switch or select leaves only that statement.
 bool has_exit(const SourceFile& file, TSNode loop) {
@@ -87,7 +78,7 @@ void GoroutineNoStopCheck::check_package(GoPackageContext& context, FindingSink&
       if (ts_node_is_null(body)) return true;
       for_each_node(body, [&](TSNode loop) {
         if (!lang::is(loop, "for_statement")) return true;
-        if (!is_endless(loop) || has_exit(*body_file, loop)) return true;
+        if (!is_endless_loop(loop) || has_exit(*body_file, loop)) return true;
         Finding finding;
         finding.location = location_at(file, go);
         finding.enclosing_function = fn.display_name;

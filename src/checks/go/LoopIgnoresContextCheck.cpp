@@ -14,12 +14,11 @@ namespace {
 // `for {}`, `for cond {}`, `for ;; i++ {}`: loops that run until something inside ends them.
 // A range or a counted loop ends by itself.
 bool is_open_ended(TSNode loop) {
-  for (TSNode child : lang::named_children(loop)) {
-    if (lang::is(child, "block") || lang::is(child, "comment")) continue;
-    if (lang::is(child, "for_clause")) return ts_node_is_null(lang::field(child, "condition"));
-    return !lang::is(child, "range_clause");
-  }
-  return true;
+  if (is_endless_loop(loop)) return true;
+  for (TSNode child : lang::named_children(loop))
+    if (!lang::is(child, "block") && !lang::is(child, "comment"))
+      return !lang::is(child, "for_clause") && !lang::is(child, "range_clause");  // `for cond {}`
+  return false;
 }
 
 bool mentions(const SourceFile& file, TSNode root, const std::set<std::string>& names) {

@@ -41,15 +41,6 @@ bool signal_value(const SourceFile& file, TSNode value) {
          lang::is(value, "int_literal") || lang::is(value, "interpreted_string_literal");
 }
 
-bool is_endless(TSNode loop) {
-  for (TSNode child : lang::named_children(loop)) {
-    if (lang::is(child, "block") || lang::is(child, "comment")) continue;
-    if (lang::is(child, "for_clause")) return ts_node_is_null(lang::field(child, "condition"));
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 void SelectDefaultCheck::check_package(GoPackageContext& context, FindingSink& sink) {
@@ -81,7 +72,7 @@ void SelectDefaultCheck::check_package(GoPackageContext& context, FindingSink& s
       // `for { select { ...; default: } }` and nothing else in the loop: it spins a core.
       TSNode block = lang::parent(select);
       TSNode loop = lang::parent(block);
-      if (lang::is(block, "block") && lang::is(loop, "for_statement") && is_endless(loop) &&
+      if (lang::is(block, "block") && lang::is(loop, "for_statement") && is_endless_loop(loop) &&
           statements_of(block).size() == 1 && silent_default(default_case, true)) {
         report(select, "this loop's only statement is a select with an empty default: when no case is ready it spins, "
                        "burning a whole core while it waits",

@@ -256,6 +256,15 @@ bool uses_atomics(const SourceFile& file, TSNode body) {
   return uses;
 }
 
+bool is_endless_loop(TSNode loop) {
+  for (TSNode child : lang::named_children(loop)) {
+    if (is(child, "block") || is(child, "comment")) continue;
+    if (is(child, "for_clause")) return ts_node_is_null(field(child, "condition"));
+    return false;
+  }
+  return true;
+}
+
 bool is_receive(TSNode node) {
   return is(node, "unary_expression") && ts_node_type(ts_node_child(node, 0)) == std::string_view("<-");
 }

@@ -51,6 +51,10 @@ bool is_unbuffered_make(const SourceFile& file, TSNode value);
 // `<-x`
 bool is_receive(TSNode node);
 
+// `for {}` or `for init; ; post {}`: a loop with no condition, which only a return, break,
+// goto or terminating call ends.
+bool is_endless_loop(TSNode loop);
+
 // The capacity expression of the `make(chan T, n)` assigned to `channel` (a local, or a field
 // `x.f`): "0" when unbuffered, nullopt when no make is found. A local's make is looked for in
 // fn and the functions it is nested in; a field's anywhere in the package.
