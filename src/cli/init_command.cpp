@@ -46,6 +46,7 @@ std::string starter_config() {
   }
   const RaceConfig race;
   const AiConfig ai;
+  const ReviewConfig review;
   out << "  },\n\n"
          "  // patchgate race (and gate, when \"gate\" is true): go test -race of the packages a change touches.\n"
          "  \"race\": {\n"
@@ -64,6 +65,27 @@ std::string starter_config() {
          "    \"env\": [],               // more \"NAME\" or \"NAME=VALUE\" variables set by an agent\n"
          "    \"fail_on\": \"" << to_string(ai.fail_on) << "\",     // the threshold for AI-authored changes\n"
          "    \"race\": " << (ai.race ? "true" : "false") << "             // gate runs the race stage for them\n"
+         "  },\n\n"
+         "  // patchgate review (and gate, when \"enabled\" is true): a second model attacks the patch. Only findings\n"
+         "  // whose quoted line is at the cited place count. The key is read from the environment variable named\n"
+         "  // by api_key_env and never written anywhere; secrets in the code are redacted before sending.\n"
+         "  \"review\": {\n"
+         "    \"enabled\": " << (review.enabled ? "true" : "false") << ",          // whether patchgate gate runs it\n"
+         "    \"provider\": \"" << review.provider << "\",     // openai (any OpenAI-compatible server), anthropic or ollama\n"
+         "    // \"base_url\": \"https://api.openai.com\",  // default per provider; a local server: http://127.0.0.1:8080\n"
+         "    // \"model\": \"...\",         // required to run: the model to ask\n"
+         "    // \"api_key_env\": \"OPENAI_API_KEY\",  // the variable's NAME (default per provider; none for ollama)\n"
+         "    \"connect_timeout\": \"" << format_duration(review.connect_timeout) << "\",\n"
+         "    \"timeout\": \"" << format_duration(review.timeout) << "\",        // per request\n"
+         "    \"retries\": " << review.retries << ",             // on 429, 5xx and network errors, with backoff\n"
+         "    \"max_rounds\": " << review.max_rounds << ",          // the first request plus one repair of malformed output\n"
+         "    \"token_budget\": " << review.token_budget << ",    // the packet's size; what does not fit is listed\n"
+         "    \"max_output_tokens\": " << review.max_output_tokens << ",\n"
+         "    \"block_on\": \"" << to_string(review.block_on) << "\",  // never, grounded-high (high/critical, confidence >= 0.7) or grounded\n"
+         "    \"required\": " << (review.required ? "true" : "false") << ",         // false: a failed review warns instead of exit 3\n"
+         "    \"cache\": " << (review.cache ? "true" : "false") << "             // answers cached under .git/patchgate/review\n"
+         "    // \"prompt\": \"path/to/prompt.md\",   // overrides the built-in system prompt\n"
+         "    // \"schema\": \"path/to/schema.json\"  // overrides the built-in output schema\n"
          "  }\n}\n";
   return out.str();
 }

@@ -28,6 +28,22 @@ const char* to_string(FailOn fail_on) {
   return "error";
 }
 
+std::optional<BlockOn> parse_block_on(const std::string& text) {
+  if (text == "never") return BlockOn::kNever;
+  if (text == "grounded-high") return BlockOn::kGroundedHigh;
+  if (text == "grounded") return BlockOn::kGrounded;
+  return std::nullopt;
+}
+
+const char* to_string(BlockOn block_on) {
+  switch (block_on) {
+    case BlockOn::kNever: return "never";
+    case BlockOn::kGroundedHigh: return "grounded-high";
+    case BlockOn::kGrounded: return "grounded";
+  }
+  return "grounded-high";
+}
+
 namespace {
 
 [[noreturn]] void bad(const std::string& path, const std::string& key, const std::string& what) {
@@ -163,6 +179,104 @@ AiConfig parse_ai(const nlohmann::json& value, const std::string& path) {
   return ai;
 }
 
+// An environment variable's name, and not what someone pasted instead of one: a key.
+void check_env_name(const nlohmann::json& item, const std::string& path, const std::string& key) {
+  std::string name = item.is_string() ? item.get<std::string>() : "";
+  bool shaped = !name.empty() && name.size() <= 64 && !std::isdigit(static_cast<unsigned char>(name[0]));
+  for (char c : name) shaped &= std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  // Keys look like sk-..., or long runs of mixed case and digits; names are UPPER_SNAKE_CASE.
+  bool digits = false, lower = false, upper = false;
+  for (char c : name) {
+    digits |= std::isdigit(static_cast<unsigned char>(c)) != 0;
+    lower |= std::islower(static_cast<unsigned char>(c)) != 0;
+    upper |= std::isupper(static_cast<unsigned char>(c)) != 0;
+  }
+  bool key_like = name.rfind("sk-", 0) == 0 || name.rfind("sk_", 0) == 0 || name.rfind("xox", 0) == 0 ||
+                  name.rfind("ghp_", 0) == 0 || name.rfind("github_pat_", 0) == 0 || name.rfind("AIza", 0) == 0 ||
+                  (name.size() >= 24 && digits && lower && upper) ||
+                  (name.size() >= 32 && name.find('_') == std::string::npos);
+  if (key_like)
+    throw UserError(kExitUsage,
+                    path + ": " + key + ": this looks like an API key, not the name of an environment variable",
+                    "put the key in an environment variable and give its name here (e.g. \"OPENAI_API_KEY\"); "
+                    "rotate the key if this file was shared");
+  if (!shaped) bad(path, key, "expected the name of an environment variable, such as \"OPENAI_API_KEY\"");
+}
+
+ReviewConfig parse_review(const nlohmann::json& value, const std::string& path) {
+  if (!value.is_object()) bad(path, "review", std::string("expected an object, got ") + type_name(value));
+  ReviewConfig review;
+  auto whole = [&](const nlohmann::json& item, const std::string& key, int min, int max) {
+    if (!item.is_number_integer() || item.get<int64_t>() < min || item.get<int64_t>() > max)
+      bad(path, key, "expected a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    return static_cast<int>(item.get<int64_t>());
+  };
+  auto duration = [&](const nlohmann::json& item, const std::string& key) {
+    auto parsed = item.is_string() ? parse_duration(item.get<std::string>()) : std::nullopt;
+    if (!parsed || parsed->count() == 0) bad(path, key, "expected a duration such as \"10s\", \"2m\" or \"1m30s\"");
+    return *parsed;
+  };
+  auto boolean = [&](const nlohmann::json& item, const std::string& key) {
+    if (!item.is_boolean()) bad(path, key, "expected true or false");
+    return item.get<bool>();
+  };
+  auto text = [&](const nlohmann::json& item, const std::string& key, const char* what) {
+    if (!item.is_string() || item.get<std::string>().empty()) bad(path, key, std::string("expected ") + what);
+    return item.get<std::string>();
+  };
+  for (const auto& [name, item] : value.items()) {
+    std::string key = "review." + name;
+    if (name == "enabled") {
+      review.enabled = boolean(item, key);
+    } else if (name == "provider") {
+      std::string provider = item.is_string() ? item.get<std::string>() : "";
+      if (provider != "openai" && provider != "anthropic" && provider != "ollama")
+        bad(path, key, "expected \"openai\" (or any OpenAI-compatible server), \"anthropic\" or \"ollama\"");
+      review.provider = provider;
+    } else if (name == "base_url") {
+      std::string url = item.is_string() ? item.get<std::string>() : "";
+      bool ok = (url.rfind("http://", 0) == 0 && url.size() > 7) || (url.rfind("https://", 0) == 0 && url.size() > 8);
+      if (!ok || url.find_first_of(" \t\r\n") != std::string::npos)
+        bad(path, key, "expected a URL starting with http:// or https://, such as \"https://api.openai.com\"");
+      review.base_url = url;
+    } else if (name == "model") {
+      review.model = text(item, key, "the model's name, such as \"gpt-4.1\"");
+    } else if (name == "api_key_env") {
+      check_env_name(item, path, key);
+      review.api_key_env = item.get<std::string>();
+    } else if (name == "connect_timeout") {
+      review.connect_timeout = duration(item, key);
+    } else if (name == "timeout") {
+      review.timeout = duration(item, key);
+    } else if (name == "retries") {
+      review.retries = whole(item, key, 0, 10);
+    } else if (name == "max_rounds") {
+      review.max_rounds = whole(item, key, 1, 5);
+    } else if (name == "token_budget") {
+      review.token_budget = whole(item, key, 1000, 1000000);
+    } else if (name == "max_output_tokens") {
+      review.max_output_tokens = whole(item, key, 256, 200000);
+    } else if (name == "block_on") {
+      auto block_on = item.is_string() ? parse_block_on(item.get<std::string>()) : std::nullopt;
+      if (!block_on) bad(path, key, "expected \"never\", \"grounded-high\" or \"grounded\"");
+      review.block_on = *block_on;
+    } else if (name == "required") {
+      review.required = boolean(item, key);
+    } else if (name == "cache") {
+      review.cache = boolean(item, key);
+    } else if (name == "prompt") {
+      review.prompt = text(item, key, "the path of a system prompt file");
+    } else if (name == "schema") {
+      review.schema = text(item, key, "the path of a JSON Schema file");
+    } else {
+      bad(path, key,
+          "unknown key (known: enabled, provider, base_url, model, api_key_env, connect_timeout, timeout, retries, "
+          "max_rounds, token_budget, max_output_tokens, block_on, required, cache, prompt, schema)");
+    }
+  }
+  return review;
+}
+
 }  // namespace
 
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text) {
@@ -235,8 +349,10 @@ Config parse_config(const std::string& text, const std::string& path) {
       config.race = parse_race(value, path);
     } else if (key == "ai") {
       config.ai = parse_ai(value, path);
+    } else if (key == "review") {
+      config.review = parse_review(value, path);
     } else {
-      bad(path, key, "unknown key (known: fail_on, max_file_bytes, exclude, rules, race, ai)");
+      bad(path, key, "unknown key (known: fail_on, max_file_bytes, exclude, rules, race, ai, review)");
     }
   }
   return config;

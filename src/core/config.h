@@ -45,6 +45,33 @@ struct AiConfig {
   bool race = true;                   // gate runs the race stage for AI-authored changes
 };
 
+// Which second-model findings may block: never; grounded with severity high or critical and
+// confidence >= 0.7 (the default); or every grounded finding.
+enum class BlockOn { kNever, kGroundedHigh, kGrounded };
+std::optional<BlockOn> parse_block_on(const std::string& text);
+const char* to_string(BlockOn block_on);
+
+// The `review` section: the second model `patchgate review` (and gate, when `enabled`) asks.
+// The key itself is never in the config: only the *name* of the environment variable holding it.
+struct ReviewConfig {
+  bool enabled = false;          // whether `patchgate gate` runs the review stage
+  std::string provider = "openai";  // openai | anthropic | ollama
+  std::string base_url;          // empty: the provider's default (https://api.openai.com, https://api.anthropic.com, http://127.0.0.1:11434)
+  std::string model;             // required to run
+  std::string api_key_env;       // empty: OPENAI_API_KEY / ANTHROPIC_API_KEY / none for ollama
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+  std::chrono::milliseconds timeout{std::chrono::seconds(120)};  // per HTTP request, total
+  int retries = 3;               // extra attempts on 429/500/502/503/529 and transport errors
+  int max_rounds = 2;            // requests per review: the first plus one repair of malformed output
+  int token_budget = 24000;      // estimated tokens of the packet
+  int max_output_tokens = 4096;
+  BlockOn block_on = BlockOn::kGroundedHigh;
+  bool required = true;          // false: a failed review is a warning, not exit 3 (like --fail-open)
+  bool cache = true;             // responses cached under .git/patchgate/review
+  std::string prompt;            // a path overriding the embedded prompts/adversarial-review.md
+  std::string schema;            // a path overriding the embedded prompts/review-output.schema.json
+};
+
 // "30s", "5m", "1m30s", "500ms", "2h": Go's duration syntax (no fractions); nullopt if malformed.
 std::optional<std::chrono::milliseconds> parse_duration(const std::string& text);
 std::string format_duration(std::chrono::milliseconds duration);
@@ -59,6 +86,7 @@ struct Config {
   std::map<std::string, RuleConfig> rules;
   RaceConfig race;
   AiConfig ai;
+  ReviewConfig review;
 };
 
 // Parses JSON with comments. Unknown keys and wrong value types are UserError(kExitUsage)

@@ -46,6 +46,10 @@ struct Finding {
   std::string stack;
   bool on_changed_line = false;
   bool ai_authored = false;
+  // Model findings (source "model"): the model's confidence (0-1), and whether the finding is
+  // only shown because review.block_on keeps it from blocking.
+  double confidence = -1;  // -1: not a model finding
+  bool advisory = false;
 };
 
 // Stable when lines move: rule + path + enclosing function + the primary line's text with

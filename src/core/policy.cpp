@@ -24,6 +24,7 @@ const char* to_string(Verdict verdict) {
 }
 
 bool blocks(const Finding& finding, FailOn fail_on) {
+  if (finding.advisory) return false;
   switch (fail_on) {
     case FailOn::kNever: return false;
     case FailOn::kNote: return true;

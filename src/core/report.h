@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,33 @@ struct StageRecord {
   std::string detail;
 };
 
+// A model finding that did not pass grounding: kept to be read, never blocks.
+struct UngroundedRecord {
+  std::string file;
+  int line_start = 0, line_end = 0;
+  std::string quote;     // the line the model quoted
+  std::string title;     // the model's one-line claim
+  std::string severity;  // the model's word: critical, high, medium, low
+  double confidence = 0;
+  std::string reason;    // why it failed grounding: "file not in the change", "quoted text not found near the cited lines", ...
+};
+
+// The second model's review (`patchgate review`, or gate's review stage).
+struct ReviewRecord {
+  std::string provider;  // openai, anthropic, ollama
+  std::string model;
+  std::string status;    // ran, cached, failed, dry-run
+  std::string verdict;   // approve | needs-attention; empty when failed
+  std::string summary;
+  int grounded = 0;      // model findings that became findings (source "model")
+  std::vector<UngroundedRecord> ungrounded;
+  std::vector<std::string> omitted;  // what the packet left out to stay within the token budget
+  int redactions = 0;                // secrets replaced before sending
+  int packet_tokens = 0;             // estimated tokens of the packet sent
+  int attempts = 0;                  // HTTP requests made (retries and the repair round included)
+  std::string error;                 // why it failed, one line; never the key
+};
+
 enum class Verdict { kPass, kBlock, kError };
 const char* to_string(Verdict verdict);
 
@@ -58,6 +86,7 @@ struct Report {
   std::vector<ErrorRecord> errors;
   std::vector<StageRecord> stages;
   std::vector<RacePackageRecord> race_packages;
+  std::optional<ReviewRecord> review;  // set when a review ran or was attempted
   bool ai_authored = false;  // the change is taken as written by a coding agent
   std::string ai_reason;     // why patchgate decided either way
   int suppressed = 0;  // findings dropped by `patchgate:ignore` comments with a reason
