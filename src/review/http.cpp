@@ -1,0 +1,139 @@
+#include "review/http.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+#include <mutex>
+
+namespace patchgate::review {
+
+namespace {
+
+struct CurlEasyDeleter {
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+};
+struct CurlListDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
+using CurlList = std::unique_ptr<curl_slist, CurlListDeleter>;
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Sink {
+  HttpResponse* response;
+  size_t limit;
+  bool overflow = false;
+};
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* sink = static_cast<Sink*>(user);
+  size_t bytes = size * count;
+  if (sink->response->body.size() + bytes > sink->limit) {
+    sink->overflow = true;
+    return 0;  // CURLE_WRITE_ERROR stops the transfer
+  }
+  sink->response->body.append(data, bytes);
+  return bytes;
+}
+
+std::string trim(std::string_view text) {
+  size_t start = text.find_first_not_of(" \t\r\n");
+  size_t end = text.find_last_not_of(" \t\r\n");
+  return start == std::string_view::npos ? "" : std::string(text.substr(start, end - start + 1));
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+  size_t bytes = size * count;
+  std::string_view line(data, bytes);
+  // Each response (a 100 Continue, a proxy's CONNECT answer, the real one) starts with its
+  // status line: keep only the last response's headers.
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers->clear();
+    return bytes;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return bytes;
+  std::string name = trim(line.substr(0, colon));
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  (*headers)[name] = trim(line.substr(colon + 1));
+  return bytes;
+}
+
+// The URL for messages: scheme, host, port and path, never a query string.
+std::string printable_url(const std::string& url) { return url.substr(0, url.find_first_of("?#")); }
+
+}  // namespace
+
+HttpResponse http_post(const HttpRequest& request) {
+  global_init();
+  HttpResponse response;
+  CurlEasy curl(curl_easy_init());
+  if (!curl) {
+    response.error = "cannot start an HTTP request (curl_easy_init failed)";
+    return response;
+  }
+  CurlList headers;
+  auto append = [&headers](const std::string& line) {
+    curl_slist* old_head = headers.release();
+    curl_slist* new_head = curl_slist_append(old_head, line.c_str());  // null on failure, old list intact
+    headers.reset(new_head ? new_head : old_head);
+    return new_head != nullptr;
+  };
+  for (const auto& [name, value] : request.headers) {
+    if (!append(name + ": " + value)) {
+      response.error = "cannot build the request headers (out of memory)";
+      return response;
+    }
+  }
+  // Without this, libcurl waits for a `100 Continue` before sending a large body.
+  append("Expect:");
+
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  Sink sink{&response, request.max_response_bytes};
+  CURL* handle = curl.get();
+  curl_easy_setopt(handle, CURLOPT_URL, request.url.c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+  curl_easy_setopt(handle, CURLOPT_POST, 1L);
+  curl_easy_setopt(handle, CURLOPT_POSTFIELDS, request.body.data());
+  curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  // Timeouts must not use SIGALRM: patchgate may run other threads.
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");  // whatever this libcurl can decode
+  curl_easy_setopt(handle, CURLOPT_USERAGENT, "patchgate/" PATCHGATE_VERSION);
+  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(handle, CURLOPT_HEADERDATA, &response.headers);
+
+  CURLcode code = curl_easy_perform(handle);
+  if (code == CURLE_OK) {
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+  }
+  response.status = 0;
+  response.timed_out = code == CURLE_OPERATION_TIMEDOUT;
+  std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+  if (sink.overflow) detail = "the response is larger than " + std::to_string(request.max_response_bytes >> 20) + " MB";
+  response.error = "POST " + printable_url(request.url) + ": " + trim(detail);
+  return response;
+}
+
+}  // namespace patchgate::review
