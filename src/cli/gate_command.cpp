@@ -6,6 +6,7 @@
 
 #include "cli/check_command.h"
 #include "cli/race_command.h"
+#include "cli/review_command.h"
 #include "core/git/repository.h"
 #include "core/policy.h"
 
@@ -18,15 +19,20 @@ void setup_gate(CLI::App& app, GateOptions& options) {
   stages->add_flag("--race", options.race, "Also run `patchgate race` on the touched packages (default: the config's race.gate)");
   stages->add_flag("--no-race", options.no_race, "Do not run the race stage even if the config asks for it");
   stages->add_option("--race-budget", options.budget, "Wall clock for the race stage, e.g. 5m (default: race.budget)");
+  stages->add_flag("--review", options.review,
+                   "Also ask the second model (`patchgate review`; default: the config's review.enabled)");
+  stages->add_flag("--no-review", options.no_review, "Do not ask the second model even if the config asks for it");
   app.footer(
       "Runs the static checklist (`patchgate check`), then the race and stress runs (`patchgate race`)\n"
-      "when `race.gate` is true in .patchgate.json or --race is given, and prints one report with one\n"
-      "verdict. The report lists each stage and whether it ran, was served from the cache, or was\n"
-      "skipped. Hooks and CI call this.\n\n"
-      "Exit codes: 0 pass, 1 blocked by findings, 2 usage or configuration error, 3 a stage could not run.\n\n"
+      "when `race.gate` is true in .patchgate.json or --race is given, then the second model's review\n"
+      "(`patchgate review`, shown the check and race findings) when `review.enabled` is true or --review\n"
+      "is given, and prints one report with one verdict. The report lists each stage and whether it\n"
+      "ran, was served from the cache, failed, or was skipped. Hooks and CI call this.\n\n"
+      "Exit codes: 0 pass, 1 blocked by findings, 2 usage or configuration error, 3 a stage could not run\n"
+      "(a failed review counts only when review.required is true and --fail-open is not given).\n\n"
       "Examples:\n"
-      "  patchgate gate                         # staged changes: check, plus race if configured\n"
-      "  patchgate gate --base origin/main --race --format json --output gate.json");
+      "  patchgate gate                         # staged changes: check, plus race and review if configured\n"
+      "  patchgate gate --base origin/main --race --review --format json --output gate.json");
 }
 
 Report build_gate_report(const GateOptions& options, const std::string& start_dir, Io& io) {
@@ -70,11 +76,19 @@ Report build_gate_report(const GateOptions& options, const std::string& start_di
     report.stages.insert(report.stages.end(), raced.stages.begin(), raced.stages.end());
     race_failed = raced.verdict == Verdict::kError;  // the race stage could not do its job
   }
-  // The second model's review arrives with its own command; the gate has its place.
-  report.stages.push_back({"review", "skipped", "not configured"});
+  // The second model sees what check and race found, and attacks the rest.
+  bool review_failed = false;
+  if (options.no_review || !(options.review || config.review.enabled)) {
+    report.stages.push_back(
+        {"review", "skipped", options.no_review ? "--no-review" : "not configured (review.enabled is false; --review runs it)"});
+  } else {
+    review_failed = add_review_stage(config, options.diff, patch_text, options.output, false, start_dir, report, io);
+  }
   std::sort(report.findings.begin(), report.findings.end(), finding_less);
   report.verdict = decide(report);
   if (race_failed && !(options.output.fail_open && report.verdict == Verdict::kBlock)) report.verdict = Verdict::kError;
+  // add_review_stage already softened a failure under --fail-open or review.required=false.
+  if (review_failed) report.verdict = Verdict::kError;
   return report;
 }
 

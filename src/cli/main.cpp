@@ -15,6 +15,7 @@
 #include "cli/init_command.h"
 #include "cli/io.h"
 #include "cli/race_command.h"
+#include "cli/review_command.h"
 #include "cli/rules_command.h"
 #include "core/errors.h"
 #include "core/exit_codes.h"
@@ -27,18 +28,21 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Start with `patchgate demo`. Exit codes: 0 pass, 1 blocked by findings, 2 usage or configuration\n"
-      "error, 3 patchgate failed (git, toolchain). `patchgate <command> --help` explains each command.");
+      "error, 3 patchgate failed (git, toolchain, model unreachable). `patchgate <command> --help`\n"
+      "explains each command.");
 
   cli::CheckOptions check;
   cli::setup_check(*app.add_subcommand("check", "Static concurrency checklist over a diff (the fast hook path)"), check);
   cli::BaselineOptions baseline;
   cli::setup_baseline(*app.add_subcommand("baseline", "Record today's findings so only new problems block"), baseline);
   cli::GateOptions gate;
-  cli::setup_gate(*app.add_subcommand("gate", "check, then race when configured: one report, one exit code (hooks and CI)"), gate);
+  cli::setup_gate(*app.add_subcommand("gate", "check, then race and review when configured: one report, one exit code (hooks and CI)"), gate);
   cli::HookOptions hook;
   cli::setup_hook(*app.add_subcommand("hook", "Install, remove or run the git pre-commit and pre-push hooks"), hook);
   cli::RaceOptions race;
   cli::setup_race(*app.add_subcommand("race", "Race and stress runs of the packages the change touches (go test -race)"), race);
+  cli::ReviewOptions review;
+  cli::setup_review(*app.add_subcommand("review", "Ask a second model to attack the change; only grounded claims count"), review);
   cli::RulesOptions rules;
   cli::setup_rules(*app.add_subcommand("rules", "List the rule catalogue"), rules);
   cli::ExplainOptions explain;
@@ -58,10 +62,16 @@ int main(int argc, char** argv) {
   cli::Io io;
   io.color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   const std::string command = app.get_subcommands().front()->get_name();
+  const cli::OutputOptions& output = command == "race"     ? race.output
+                                     : command == "gate"   ? gate.output
+                                     : command == "hook"   ? hook.output
+                                     : command == "review" ? review.output
+                                                           : check.output;
   try {
     if (command == "check") return cli::run_check(check, io);
     if (command == "race") return cli::run_race(race, io);
     if (command == "gate") return cli::run_gate(gate, io);
+    if (command == "review") return cli::run_review(review, io);
     if (command == "baseline") return cli::run_baseline(baseline, io);
     if (command == "hook") return cli::run_hook(hook, io);
     if (command == "rules") return cli::run_rules(rules, io);
@@ -72,10 +82,10 @@ int main(int argc, char** argv) {
     std::cerr << "patchgate: error: " << error.what();
     if (!error.hint().empty()) std::cerr << " (" << error.hint() << ")";
     std::cerr << '\n';
-    return cli::apply_fail_open(error.code(), command == "race" ? race.output : command == "gate" ? gate.output : command == "hook" ? hook.output : check.output, io);
+    return cli::apply_fail_open(error.code(), output, io);
   } catch (const std::exception& error) {
     std::cerr << "patchgate: internal error: " << error.what() << " (please report this with the command you ran)\n";
-    return cli::apply_fail_open(kExitOperational, command == "race" ? race.output : command == "gate" ? gate.output : command == "hook" ? hook.output : check.output, io);
+    return cli::apply_fail_open(kExitOperational, output, io);
   }
   return kExitUsage;
 }

@@ -16,6 +16,10 @@ struct ChecklistItem {
   std::vector<const Finding*> findings;
 };
 
+// The title of checklist item 1-5 ("Helpers called in the right lock state, and documented");
+// "" for any other number.
+std::string checklist_title(int number);
+
 // Items 1-5 in order, then an item numbered 0 for findings outside them when there are any.
 // An item fails when one of its findings blocks at the report's fail_on (item 5 also when a
 // tested package failed); it was not run when the stage that answers it did not run (the

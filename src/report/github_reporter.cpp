@@ -1,4 +1,5 @@
 // GitHub Actions workflow commands: one annotation per finding on the pull request's diff.
+#include <cstdio>
 #include <sstream>
 
 #include "report/checklist.h"
@@ -84,7 +85,18 @@ void render_github(const Report& report, std::ostream& out) {
     std::string message = printable(f.message) + " [" + printable(f.rule) + "]";
     for (const auto& r : f.related) message += "\n" + position(r.location) + ": " + printable(r.message);
     if (!f.fix.empty()) message += "\nfix: " + printable(f.fix);
-    out << "::" << command(f.severity) << properties << "::" << escape_data(message) << '\n';
+    // A model finding that may not block is a notice, whatever severity the model gave it.
+    const char* kind = command(f.severity);
+    if (f.source == "model") {
+      char confidence[16];
+      std::snprintf(confidence, sizeof confidence, "%.2f", f.confidence);
+      message += "\nsecond-model review, confidence " + std::string(confidence);
+      if (f.advisory) {
+        message += " (advisory: review.block_on)";
+        kind = "notice";
+      }
+    }
+    out << "::" << kind << properties << "::" << escape_data(message) << '\n';
   }
   for (const auto& e : report.errors) {
     std::string properties = " title=patchgate";
@@ -99,6 +111,19 @@ void render_github(const Report& report, std::ostream& out) {
   if (!report.race_packages.empty())
     out << " and " << report.race_packages.size() << " tested package" << (report.race_packages.size() == 1 ? "" : "s");
   out << " (" << printable(report.change) << "): " << verdict_word(report.verdict) << '\n';
+  if (report.review) {
+    const ReviewRecord& review = *report.review;
+    out << "patchgate: review: " << printable(review.provider) << (review.model.empty() ? "" : " " + printable(review.model))
+        << " (" << printable(review.status) << ")" << (review.verdict.empty() ? "" : ": " + printable(review.verdict))
+        << "; " << review.grounded << " grounded, " << review.ungrounded.size() << " ungrounded";
+    if (!review.omitted.empty()) out << ", " << review.omitted.size() << " left out of the packet";
+    out << '\n';
+    for (const auto& u : review.ungrounded)
+      out << "patchgate: review: ungrounded: " << printable(u.file) << ":" << u.line_start
+          << (u.line_end != u.line_start ? "-" + std::to_string(u.line_end) : "") << ": " << printable(u.title) << " ("
+          << printable(u.reason) << ")\n";
+    if (!review.error.empty()) out << "patchgate: review failed: " << printable(review.error) << '\n';
+  }
   // Coverage, as plain lines in the log: what was not analysed, and what did not run.
   for (const auto& s : report.skipped) out << "patchgate: skipped " << printable(s.path) << " (" << printable(s.reason) << ")\n";
   for (const auto& pkg : report.race_packages)

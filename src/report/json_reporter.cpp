@@ -41,7 +41,36 @@ nlohmann::ordered_json finding_json(const Finding& f) {
     out["on_changed_line"] = f.on_changed_line;
     out["stack"] = f.stack;
   }
+  if (f.source == "model") {
+    out["confidence"] = f.confidence;
+    out["advisory"] = f.advisory;
+  }
   return out;
+}
+
+nlohmann::ordered_json review_json(const ReviewRecord& review) {
+  nlohmann::ordered_json ungrounded = nlohmann::ordered_json::array();
+  for (const auto& u : review.ungrounded)
+    ungrounded.push_back({{"file", u.file},
+                          {"line_start", u.line_start},
+                          {"line_end", u.line_end},
+                          {"quote", u.quote},
+                          {"title", u.title},
+                          {"severity", u.severity},
+                          {"confidence", u.confidence},
+                          {"reason", u.reason}});
+  return {{"provider", review.provider},
+          {"model", review.model},
+          {"status", review.status},
+          {"verdict", review.verdict},
+          {"summary", review.summary},
+          {"grounded", review.grounded},
+          {"ungrounded", std::move(ungrounded)},
+          {"omitted", review.omitted},
+          {"redactions", review.redactions},
+          {"packet_tokens", review.packet_tokens},
+          {"attempts", review.attempts},
+          {"error", review.error}};
 }
 
 }  // namespace
@@ -100,6 +129,7 @@ void write_json(const Report& report, std::ostream& out) {
                           {"note", pkg.note}});
     root["race"] = {{"packages", std::move(packages)}};
   }
+  if (report.review) root["review"] = review_json(*report.review);
   // Source text may hold invalid UTF-8; replace it rather than fail the whole report.
   out << inert_json(root.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)) << '\n';
 }

@@ -3,6 +3,7 @@
 // span or a fenced block for paths and code, escaped text for messages.
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -52,6 +53,30 @@ std::string finding_bullet(const Finding& f) {
          markdown_code(place(f.location)) + ": " + markdown_text(f.message) + "\n";
 }
 
+std::string confidence_text(double confidence) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%.2f", confidence);
+  return buffer;
+}
+
+// A model finding's trigger and falsification: one list item per line of its `stack`.
+void write_model_detail(const Finding& f, std::ostream& out) {
+  out << "Second-model review, confidence " << confidence_text(f.confidence);
+  if (f.advisory) out << "; advisory: " << markdown_code("review.block_on") << " keeps it from blocking";
+  out << ".\n\n";
+  size_t pos = 0;
+  bool any = false;
+  while (pos < f.stack.size()) {
+    size_t end = std::min(f.stack.find('\n', pos), f.stack.size());
+    if (end > pos) {
+      out << "- " << markdown_text(f.stack.substr(pos, end - pos)) << '\n';
+      any = true;
+    }
+    pos = end + 1;
+  }
+  if (any) out << '\n';
+}
+
 void write_finding(const Finding& f, std::ostream& out) {
   out << "**" << to_string(f.severity) << "** " << markdown_code(f.rule);
   if (f.location.line > 0) out << " at line " << f.location.line;
@@ -64,7 +89,39 @@ void write_finding(const Finding& f, std::ostream& out) {
     out << '\n';
   }
   if (!f.fix.empty()) out << "Fix: " << markdown_text(f.fix) << "\n\n";
+  if (f.source == "model") write_model_detail(f, out);
   if (f.source != "static" && f.on_changed_line) out << "On a line this change touches.\n\n";
+}
+
+// The second model's verdict and summary, with the claims grounding turned away collapsed.
+void write_review(const ReviewRecord& review, std::ostream& out) {
+  out << "### Second-model review\n\n";
+  out << "**" << (review.verdict.empty() ? "no verdict" : markdown_text(review.verdict)) << "** from "
+      << markdown_code(review.provider) << (review.model.empty() ? "" : " " + markdown_code(review.model)) << " \\("
+      << markdown_text(review.status) << "\\)";
+  out << (review.summary.empty() ? std::string(".") : ": " + markdown_text(review.summary)) << "\n\n";
+  if (!review.error.empty()) out << "The review failed: " << markdown_text(review.error) << "\n\n";
+  out << plural(static_cast<size_t>(review.grounded), "grounded finding")
+      << (review.grounded > 0 ? " (with the findings above)" : "") << ", "
+      << plural(review.ungrounded.size(), "ungrounded claim") << " (never blocking)";
+  if (!review.omitted.empty()) out << ", " << plural(review.omitted.size(), "item") << " left out of the packet";
+  if (review.redactions > 0) out << ", " << plural(static_cast<size_t>(review.redactions), "secret") << " redacted";
+  out << ".\n\n";
+  if (!review.ungrounded.empty()) {
+    out << "<details>\n<summary>Ungrounded claims: the quoted line is not at the cited place</summary>\n\n"
+        << "| File | Lines | Claim | Severity | Confidence | Why not grounded |\n|---|---|---|---|---|---|\n";
+    for (const auto& u : review.ungrounded)
+      out << "| " << markdown_code(u.file, true) << " | " << u.line_start
+          << (u.line_end != u.line_start ? "-" + std::to_string(u.line_end) : "") << " | " << markdown_text(u.title)
+          << " | " << markdown_text(u.severity) << " | " << confidence_text(u.confidence) << " | "
+          << markdown_text(u.reason) << " |\n";
+    out << "\n</details>\n\n";
+  }
+  if (!review.omitted.empty()) {
+    out << "<details>\n<summary>Left out of the review packet to stay within the token budget</summary>\n\n";
+    for (const auto& item : review.omitted) out << "- " << markdown_text(item) << '\n';
+    out << "\n</details>\n\n";
+  }
 }
 
 void render_markdown(const Report& report, std::ostream& out) {
@@ -119,6 +176,7 @@ void render_markdown(const Report& report, std::ostream& out) {
           << markdown_text(pkg.note) << " |\n";
     out << '\n';
   }
+  if (report.review) write_review(*report.review, out);
   if (!report.stages.empty()) {
     out << "### Stages\n\n| Stage | Status | Detail |\n|---|---|---|\n";
     for (const auto& stage : report.stages)
@@ -173,7 +231,7 @@ void render_markdown(const Report& report, std::ostream& out) {
     out << '\n';
   }
   for (const auto& f : report.findings) {
-    if (f.stack.empty()) continue;
+    if (f.stack.empty() || f.source == "model") continue;  // a model's trigger is shown with its finding
     out << "#### Stacks behind " << markdown_code(f.rule) << " at " << markdown_code(place(f.location)) << "\n\n"
         << markdown_code_block(f.stack) << '\n';
   }

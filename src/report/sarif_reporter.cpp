@@ -85,7 +85,14 @@ json rule_descriptor(const std::string& id, const Finding& example) {
   Severity severity = info ? info->severity : example.severity;
   json rule = {{"id", id}, {"name", rule_name(id)}};
   std::string summary = checks::rule_summary(id);
+  if (summary.empty() && example.source == "model")
+    summary = "A claim of patchgate's second-model review whose quoted line was found at the cited place.";
   rule["shortDescription"] = text_message(summary.empty() ? category + " finding reported by patchgate" : summary);
+  if (example.source == "model")
+    rule["fullDescription"] = text_message(
+        "A second model was asked to attack the patch and answered with this claim. patchgate checked that the line "
+        "it quotes is in the new revision at (or within 3 lines of) the lines it cites; the claim itself is the "
+        "model's, with the confidence it gave.");
   if (auto doc = checks::rule_doc(id)) {
     std::string full = doc_lead(*doc);
     std::string why = doc_section(*doc, "Why it matters");
@@ -139,8 +146,10 @@ json location_json(const Location& at, const std::string& line_text = "", const 
 json result_json(const Finding& f, int rule_index) {
   std::string text = f.message;
   if (!f.fix.empty()) text += "\nfix: " + f.fix;
+  // An advisory model finding never blocks, so it is shown as a note whatever the model's severity.
+  const char* result_level = f.source == "model" && f.advisory ? "note" : level(f.severity);
   json result = {
-      {"ruleId", f.rule}, {"ruleIndex", rule_index}, {"level", level(f.severity)}, {"message", text_message(text)}};
+      {"ruleId", f.rule}, {"ruleIndex", rule_index}, {"level", result_level}, {"message", text_message(text)}};
 
   json primary = location_json(f.location, f.snippet, f.snippet);
   if (!primary.is_null()) {
@@ -164,7 +173,7 @@ json result_json(const Finding& f, int rule_index) {
 
   // Runtime findings come from stacks: a thread flow from where the goroutines started, through
   // the callers, to the primary line (the race's current access, the stuck frame).
-  if (f.source != "static" && !primary.is_null()) {
+  if (f.source != "static" && f.source != "model" && !primary.is_null()) {
     json steps = json::array();
     for (auto r = f.related.rbegin(); r != f.related.rend(); ++r) {
       json step = location_json(r->location);
@@ -187,6 +196,11 @@ json result_json(const Finding& f, int rule_index) {
     properties["onChangedLine"] = f.on_changed_line;
     if (!f.stack.empty()) properties["stack"] = printable(f.stack, {.tab = true, .newline = true});
   }
+  if (f.source == "model") {
+    properties["confidence"] = f.confidence;
+    properties["advisory"] = f.advisory;
+    properties["modelSeverity"] = level(f.severity);
+  }
   result["properties"] = std::move(properties);
   return result;
 }
@@ -205,6 +219,32 @@ json coverage_json(const Report& report) {
                         {"note", printable(pkg.note)}});
   return {{"analysedFiles", std::move(analysed)}, {"skippedFiles", std::move(skipped)}, {"stages", std::move(stages)},
           {"racePackages", std::move(packages)}};
+}
+
+json review_json(const ReviewRecord& review) {
+  json ungrounded = json::array(), omitted = json::array();
+  for (const auto& u : review.ungrounded)
+    ungrounded.push_back({{"file", printable(u.file)},
+                          {"lineStart", u.line_start},
+                          {"lineEnd", u.line_end},
+                          {"quote", printable(u.quote, {.tab = true})},
+                          {"title", printable(u.title)},
+                          {"severity", printable(u.severity)},
+                          {"confidence", u.confidence},
+                          {"reason", printable(u.reason)}});
+  for (const auto& item : review.omitted) omitted.push_back(printable(item));
+  return {{"provider", printable(review.provider)},
+          {"model", printable(review.model)},
+          {"status", printable(review.status)},
+          {"verdict", printable(review.verdict)},
+          {"summary", printable(review.summary, {.tab = true, .newline = true})},
+          {"grounded", review.grounded},
+          {"ungrounded", std::move(ungrounded)},
+          {"omitted", std::move(omitted)},
+          {"redactions", review.redactions},
+          {"packetTokens", review.packet_tokens},
+          {"attempts", review.attempts},
+          {"error", printable(review.error)}};
 }
 
 }  // namespace
@@ -256,6 +296,7 @@ void write_sarif(const Report& report, std::ostream& out) {
         {"baselined", report.baselined},
         {"coverage", coverage_json(report)}}},
   };
+  if (report.review) run["properties"]["review"] = review_json(*report.review);
   json root = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                {"version", "2.1.0"},
                {"runs", json::array({std::move(run)})}};

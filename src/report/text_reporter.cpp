@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -51,6 +52,47 @@ std::string plural(int n, const char* word) { return std::to_string(n) + " " + w
 // other control character reaches the terminal raw.
 std::string clean(const std::string& text) { return printable(text); }
 
+std::string confidence_text(double confidence) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%.2f", confidence);
+  return buffer;
+}
+
+std::string lines_text(int first, int last) {
+  return first == last ? std::to_string(first) : std::to_string(first) + "-" + std::to_string(last);
+}
+
+// Indented lines of repository text, tabs kept, every line break our own.
+std::string indent_lines(const std::string& text, const char* indent) {
+  std::string out = indent + printable(text, {.tab = true, .newline = true});
+  for (size_t nl = out.find('\n'); nl != std::string::npos && nl + 1 < out.size(); nl = out.find('\n', nl + 1))
+    out.insert(nl + 1, indent);
+  if (!out.empty() && out.back() != '\n') out.push_back('\n');
+  return out;
+}
+
+// The second model's review: who answered, what it concluded, and the claims that failed grounding.
+void render_review(const ReviewRecord& review, const TextStyle& style, const Palette& p, std::ostream& out) {
+  out << "review: " << clean(review.provider) << (review.model.empty() ? "" : " " + clean(review.model)) << " ("
+      << clean(review.status) << ")";
+  if (!review.verdict.empty())
+    out << ": " << (review.verdict == "approve" ? p.green : p.yellow) << clean(review.verdict) << p.reset;
+  out << '\n';
+  if (!review.summary.empty()) out << indent_lines(review.summary, "  ");
+  out << "  " << plural(review.grounded, "grounded finding") << ", "
+      << plural(static_cast<int>(review.ungrounded.size()), "ungrounded claim");
+  if (!review.omitted.empty())
+    out << ", " << plural(static_cast<int>(review.omitted.size()), "item") << " left out of the packet";
+  if (review.redactions > 0) out << ", " << plural(review.redactions, "secret") << " redacted";
+  out << '\n';
+  for (const auto& u : review.ungrounded)
+    out << "  " << p.dim << "ungrounded" << p.reset << ": " << clean(u.file) << ':' << lines_text(u.line_start, u.line_end)
+        << ": " << clean(u.title) << p.dim << " -- " << clean(u.reason) << p.reset << '\n';
+  if (style.verbose)
+    for (const auto& item : review.omitted) out << "  " << p.dim << "left out: " << clean(item) << p.reset << '\n';
+  if (!review.error.empty()) out << "  " << p.red << "failed" << p.reset << ": " << clean(review.error) << '\n';
+}
+
 void render_text(const Report& report, const TextStyle& style, std::ostream& out) {
   Palette p = palette(style.color);
   for (const auto& f : report.findings) {
@@ -75,7 +117,13 @@ void render_text(const Report& report, const TextStyle& style, std::ostream& out
           << "note" << p.reset << ": " << clean(r.message) << '\n';
     if (!f.fix.empty() && !style.quiet) out << "  " << p.green << "fix" << p.reset << ": " << clean(f.fix) << '\n';
     if (f.on_changed_line) out << "  " << p.yellow << "on a line this change touches" << p.reset << '\n';
-    if (!f.stack.empty() && style.verbose) {
+    if (f.source == "model") {
+      out << "  " << p.dim << "confidence " << confidence_text(f.confidence) << p.reset;
+      if (f.advisory) out << " (advisory: review.block_on)";
+      out << '\n';
+      // The model's trigger and what would falsify it: short, and the point of the claim.
+      if (!f.stack.empty() && !style.quiet) out << p.dim << indent_lines(f.stack, "    ") << p.reset;
+    } else if (!f.stack.empty() && style.verbose) {
       std::string indented = "    " + printable(f.stack, {.tab = true, .newline = true});
       for (size_t nl = indented.find('\n'); nl != std::string::npos && nl + 1 < indented.size(); nl = indented.find('\n', nl + 1))
         indented.insert(nl + 1, "    ");
@@ -94,6 +142,8 @@ void render_text(const Report& report, const TextStyle& style, std::ostream& out
       if (!pkg.note.empty()) out << p.dim << " -- " << clean(pkg.note) << p.reset;
       out << '\n';
     }
+
+  if (report.review && !style.quiet) render_review(*report.review, style, p, out);
 
   if (!style.quiet) {
     for (const auto& e : report.errors)
