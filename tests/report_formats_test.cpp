@@ -486,6 +486,89 @@ TEST_CASE("SARIF passes Microsoft's validator on a hostile report and on a real 
   }
 }
 
+TEST_CASE("a hostile second-model review is inert in every format, and its SARIF is valid", "[report][review]") {
+  Report report = hostile_report();
+  Finding model = report.findings[0];
+  model.rule = "review-evil-claim";
+  model.category = "model";
+  model.source = "model";
+  model.message = "the model says " + kEvil;
+  model.fix = "recommendation " + kEvil;
+  model.stack = "trigger: " + kEvil + "\nfalsified by: " + kEvil + "\n";
+  model.confidence = 0.75;
+  model.advisory = true;
+  report.findings.push_back(model);
+  Finding blocking = model;
+  blocking.rule = "review-evil-blocking";
+  blocking.advisory = false;
+  blocking.location.line = 4;
+  report.findings.push_back(blocking);
+  ReviewRecord review;
+  review.provider = "openai " + kEvil;
+  review.model = "model " + kEvil;
+  review.status = "ran";
+  review.verdict = "needs-attention " + kEvil;
+  review.summary = "summary " + kEvil;
+  review.grounded = 2;
+  review.ungrounded = {{kEvilFile, 3, 5, "quote " + kEvil, "claim " + kEvil, "high " + kEvil, 0.5, "reason " + kEvil}};
+  review.omitted = {"omitted " + kEvil};
+  review.error = "error " + kEvil;
+  report.review = review;
+  report.verdict = decide(report);
+
+  for (const auto& format : report::format_names()) {
+    INFO("format: " << format);
+    std::string out = render(format, report);
+    CHECK(out.find('\x1b') == std::string::npos);
+    CHECK(out.find('\x07') == std::string::npos);
+    CHECK(out.find("\xc2\x9b") == std::string::npos);
+    CHECK(out.find("\xe2\x80\xae") == std::string::npos);
+    CHECK(out.find('\r') == std::string::npos);
+    auto commands = command_lines(out);
+    if (format == "github") {
+      // One annotation per finding and error; the advisory one is a notice.
+      CHECK(commands.size() == report.findings.size() + report.errors.size());
+      CHECK(count(out, "::notice file=") == 1);
+      CHECK(out.find("second-model review, confidence 0.75 (advisory: review.block_on)") != std::string::npos);
+    } else {
+      INFO(commands.size() << " line(s) a CI runner would run, e.g. " << (commands.empty() ? "" : commands.front()));
+      CHECK(commands.empty());
+    }
+    CHECK(out.find("review") != std::string::npos);
+  }
+
+  TempDir tmp;
+  SECTION("markdown: the review section renders as text") {
+    json html = render_markdown(tmp, render("markdown", report));
+    std::string page = html["safe"];
+    INFO(page);
+    CHECK(page.find("<script") == std::string::npos);
+    CHECK(page.find("<a ") == std::string::npos);
+    CHECK(count(page, "<h2>") == 1);
+    CHECK(page.find("Second-model review</h3>") != std::string::npos);
+    std::string ungrounded = between(page, "<table>", "</table>", page.find("Ungrounded claims"));
+    CHECK(count(ungrounded, "<td>") == 6);
+  }
+  SECTION("sarif: valid, with the model's results and the review in the run's properties") {
+    fs::path file = tmp.path() / "review.sarif";
+    write_file(file, render("sarif", report));
+    json sarif = json::parse(read_file(file));
+    json advisory = find_result(sarif, "review-evil-claim");
+    json blocks = find_result(sarif, "review-evil-blocking");
+    REQUIRE_FALSE(advisory.is_null());
+    REQUIRE_FALSE(blocks.is_null());
+    CHECK(advisory["level"] == "note");
+    CHECK(advisory["properties"]["advisory"] == true);
+    CHECK(advisory["properties"]["confidence"] == 0.75);
+    CHECK(blocks["level"] == "error");
+    CHECK_FALSE(blocks.contains("codeFlows"));
+    CHECK(sarif["runs"][0]["properties"]["review"]["grounded"] == 2);
+    auto problems = sarif_problems(tmp, file);
+    INFO(join(problems));
+    CHECK(problems.empty());
+  }
+}
+
 TEST_CASE("SARIF of a real race run carries a code flow and passes the validator", "[report][sarif][race]") {
   TempDir tmp;
   std::string repo = module_repo(tmp, "counter", "stats.go");

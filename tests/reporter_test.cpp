@@ -88,6 +88,62 @@ Report gate_report() {
   return report;
 }
 
+// The gate report plus what a second-model review adds: one grounded finding that blocks, one
+// advisory, two claims that failed grounding, and what the packet left out.
+Report review_report() {
+  Report report = gate_report();
+  Finding model;
+  model.rule = "review-helper-topup-re-locks-l-mu-held-by";
+  model.severity = Severity::kError;
+  model.category = "model";
+  model.checklist = 3;
+  model.source = "model";
+  model.message = "helper topUp re-locks l.mu, which Allow already holds";
+  model.location = {"ratelimit/limiter.go", 24, 2, 24, 13};
+  model.fix = "Do not lock in topUp; document that l.mu must be held.";
+  model.enclosing_function = "Limiter.topUp";
+  model.snippet = "\tl.mu.Lock()";
+  model.stack = "trigger: any call to Allow\nfalsified by: a test calling Allow once returns\n";
+  model.on_changed_line = true;
+  model.confidence = 0.93;
+  model.fingerprint = compute_fingerprint(model, model.snippet, "");
+  report.findings.push_back(model);
+  Finding advisory = model;
+  advisory.rule = "review-burst-refill-races-with-available";
+  advisory.severity = Severity::kWarning;
+  advisory.message = "burst refill may race with Available under load";
+  advisory.location = {"ratelimit/limiter.go", 29, 3, 29, 22};
+  advisory.snippet = "\t\tl.tokens = l.burst";
+  advisory.fix.clear();
+  advisory.stack = "trigger: Allow and Available from two goroutines\n";
+  advisory.confidence = 0.41;
+  advisory.advisory = true;
+  advisory.fingerprint = compute_fingerprint(advisory, advisory.snippet, "");
+  report.findings.push_back(advisory);
+  std::sort(report.findings.begin(), report.findings.end(), finding_less);
+
+  ReviewRecord review;
+  review.provider = "openai";
+  review.model = "gpt-test";
+  review.status = "ran";
+  review.verdict = "needs-attention";
+  review.summary = "The extracted helper locks the mutex its only caller holds; every Allow deadlocks.";
+  review.grounded = 2;
+  review.ungrounded = {
+      {"ratelimit/limiter.go", 41, 43, "l.mu.RLock()", "RLock upgraded to Lock", "high", 0.8,
+       "quoted text not found within 3 lines of 41-43"},
+      {"vendor/x.go", 7, 7, "go f()", "goroutine leak in vendor code", "medium", 0.5, "file not in the change"}};
+  review.omitted = {"ratelimit/limiter.go: func (l *Limiter) Available() int (lines 45-49)"};
+  review.redactions = 1;
+  review.packet_tokens = 1234;
+  review.attempts = 2;
+  report.review = review;
+  for (auto& stage : report.stages)
+    if (stage.name == "review") stage = {"review", "ran", "openai gpt-test: 2 grounded, 2 ungrounded"};
+  report.verdict = decide(report);
+  return report;
+}
+
 void approve(const std::string& name, const std::string& actual) {
   fs::path golden = fs::path(source_dir()) / "tests/golden" / name;
   if (std::getenv("UPDATE_GOLDEN")) write_file(golden, actual);
@@ -154,4 +210,48 @@ TEST_CASE("sarif and github and markdown and junit reporters match their golden 
   std::ostringstream markdown;
   report::write_markdown(sample_report(), markdown);
   approve("report-check.md", markdown.str());
+}
+
+TEST_CASE("every format shows the second-model review and its findings", "[report][review]") {
+  Report report = review_report();
+  REQUIRE(report.verdict == Verdict::kBlock);
+  std::ostringstream text;
+  report::write_text(report, report::TextStyle{}, text);
+  approve("report-review.txt", text.str());
+  std::ostringstream json_out;
+  report::write_json(report, json_out);
+  approve("report-review.json", json_out.str());
+  for (const auto& [format, file] : std::vector<std::pair<std::string, std::string>>{
+           {"github", "report-review.github.txt"}, {"markdown", "report-review.md"}, {"junit", "report-review.junit.xml"}}) {
+    INFO(format);
+    std::ostringstream out;
+    report::write_format(format, report, report::TextStyle{}, out);
+    approve(file, out.str());
+  }
+  std::ostringstream sarif_out;
+  report::write_sarif(report, sarif_out);
+  auto sarif = nlohmann::ordered_json::parse(sarif_out.str());
+  for (auto& rule : sarif["runs"][0]["tool"]["driver"]["rules"]) {
+    std::string id = rule["id"];
+    if (id.rfind("review-", 0) == 0) {
+      CHECK_FALSE(rule.contains("help"));  // a model's rule has no doc page
+      continue;
+    }
+    rule["help"] = "(docs/rules/" + id + ".md)";
+    rule["fullDescription"] = "(its first paragraph and Why it matters)";
+    rule["shortDescription"] = "(its summary)";
+  }
+  approve("report-review.sarif", sarif.dump(2) + "\n");
+
+  auto parsed = nlohmann::json::parse(json_out.str());
+  CHECK(parsed["review"]["grounded"] == 2);
+  CHECK(parsed["review"]["ungrounded"].size() == 2);
+  for (const auto& f : parsed["findings"]) {
+    if (f["source"] != "model") {
+      CHECK_FALSE(f.contains("confidence"));
+      continue;
+    }
+    CHECK(f.contains("confidence"));
+    CHECK(f.contains("advisory"));
+  }
 }
