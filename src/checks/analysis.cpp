@@ -1,10 +1,18 @@
 #include "checks/analysis.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <set>
 
 #include "checks/check.h"
+#include "checks/go/model/syntax.h"
 #include "checks/registry.h"
 #include "core/errors.h"
 #include "core/glob.h"
@@ -157,22 +165,31 @@ struct ParsedDir {
 };
 
 // `reuse`: trees already parsed from another revision, taken when the text is the same.
+// `git_lock` guards the SourceTree: libgit2 handles are not shared across threads unguarded, so
+// the package's blobs are read under it and parsed outside it.
 ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const Config& config, lang::Parser& parser,
-                    const std::map<std::string, const lang::Tree*>& reuse = {}) {
+                    std::mutex& git_lock, const std::map<std::string, const lang::Tree*>& reuse = {}) {
   ParsedDir out;
-  for (const auto& path : tree.list_dir(dir)) {
-    if (!lang::is_go_file(path) || lang::is_go_testdata(path) || excluded(config, path)) continue;
-    auto size = tree.size(path);
-    if (!size || *size > config.max_file_bytes) continue;
-    auto content = tree.read(path);
-    if (!content) {
-      out.unreadable.push_back(path);
-      continue;
+  std::vector<std::pair<std::string, std::string>> contents;
+  {
+    std::lock_guard<std::mutex> hold(git_lock);
+    for (const auto& path : tree.list_dir(dir)) {
+      if (!lang::is_go_file(path) || lang::is_go_testdata(path) || excluded(config, path)) continue;
+      auto size = tree.size(path);
+      if (!size || *size > config.max_file_bytes) continue;
+      auto content = tree.read(path);
+      if (!content) {
+        out.unreadable.push_back(path);
+        continue;
+      }
+      contents.emplace_back(path, std::move(*content));
     }
+  }
+  for (auto& [path, content] : contents) {
     auto same = reuse.find(path);
-    lang::Tree parsed = same != reuse.end() && same->second->source() == *content
+    lang::Tree parsed = same != reuse.end() && same->second->source() == content
                             ? same->second->copy()
-                            : parser.parse(std::move(*content), kParseTimeoutMicros);
+                            : parser.parse(std::move(content), kParseTimeoutMicros);
     if (!parsed) {
       out.timed_out.push_back(path);
       continue;
@@ -187,12 +204,90 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
   return out;
 }
 
+// What one package directory contributes to the report; merged in directory order, so the
+// report does not depend on which thread finished first.
+struct DirResult {
+  std::vector<Finding> findings;
+  std::vector<ErrorRecord> errors;
+  std::vector<std::string> timed_out;           // changed files whose parse gave up
+  std::vector<std::string> syntax_error_files;  // changed files with syntax errors
+  std::vector<std::string> analysed;            // changed files a package analysis covered
+  std::map<std::string, std::chrono::nanoseconds> rule_time;  // PATCHGATE_TIMINGS=1
+  std::chrono::nanoseconds parse_time{0};
+};
+
+struct DirInputs {
+  const git::ChangeSet& change;
+  const Config& config;
+  const std::map<std::string, const git::ChangedFile*>& changed_go;
+  go::LockAnalysisOptions lock_options;
+  std::mutex& git_lock;
+};
+
+DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser& parser,
+                      const std::vector<ActiveRule>& rules) {
+  DirResult result;
+  const auto& change = in.change;
+  const auto& changed_go = in.changed_go;
+  // Every Go file of the package at the new revision: the call graph spans files.
+  auto parse_started = std::chrono::steady_clock::now();
+  ParsedDir parsed = parse_dir(*change.revision, dir, in.config, parser, in.git_lock);
+  result.parse_time = std::chrono::steady_clock::now() - parse_started;
+  for (const auto& path : parsed.unreadable) result.errors.push_back({path, "cannot read the file at the new revision"});
+  for (const auto& path : parsed.timed_out)
+    if (changed_go.count(path)) result.timed_out.push_back(path);
+  auto analysable = [&](const std::string& path) {
+    return changed_go.count(path) &&
+           std::find(result.timed_out.begin(), result.timed_out.end(), path) == result.timed_out.end();
+  };
+  for (const auto& [name, files] : parsed.by_package)
+    for (const auto& file : files)
+      if (file.syntax_errors && analysable(file.path)) result.syntax_error_files.push_back(file.path);
+
+  for (auto& [name, files] : parsed.by_package) {
+    bool touched = std::any_of(files.begin(), files.end(), [&](const go::SourceFile& f) { return analysable(f.path); });
+    if (!touched) continue;
+    go::Package package(dir, std::move(files));
+    std::map<std::string, const std::string*> sources;
+    for (const auto& f : package.files()) {
+      sources[f.path] = &f.tree.source();
+      if (analysable(f.path)) result.analysed.push_back(f.path);
+    }
+    GoPackageContext context(package, in.lock_options);
+    context.set_change(&change);
+    if (change.base) {
+      context.set_base_loader([&in, &parser, &package, dir = dir, name = name]() -> std::unique_ptr<go::Package> {
+        std::map<std::string, const lang::Tree*> unchanged;  // most files of the package
+        for (const auto& f : package.files()) unchanged[f.path] = &f.tree;
+        ParsedDir old = parse_dir(*in.change.base, dir, in.config, parser, in.git_lock, unchanged);
+        auto it = old.by_package.find(name);
+        if (it == old.by_package.end()) return nullptr;
+        return std::make_unique<go::Package>(dir, std::move(it->second));
+      });
+    }
+    go::SyntaxCache syntax_cache;  // every rule walks the same function bodies: flatten each once
+    for (const auto& rule : rules) {
+      ScopedSink sink(rule, changed_go, sources, change.whole_tree, result.findings);
+      auto started = std::chrono::steady_clock::now();
+      rule.check->check_package(context, sink);
+      result.rule_time[rule.entry->info.id] += std::chrono::steady_clock::now() - started;
+    }
+    // A budget hit is reported once per function, whichever rule first built the analysis.
+    const go::LockAnalysis* locks = context.built_locks();
+    for (const go::Function* fn : locks ? locks->partial() : std::vector<const go::Function*>{})
+      if (changed_go.count(fn->file->path))
+        result.errors.push_back({fn->file->path, fn->display_name + " was analysed only in part (too large or too "
+                                                                     "deeply nested); findings in it may be missing"});
+  }
+  return result;
+}
+
 }  // namespace
 
 void analyze_change(const git::ChangeSet& change, const Config& config, const RuleSelection& selection,
-                    Report& report) {
+                    Report& report, unsigned jobs, const Shard& shard) {
   report.change = change.description;
-  auto rules = active_rules(config, selection);
+  auto rules = active_rules(config, selection);  // validated once here; each worker makes its own
   // One lock walk per package serves every rule: as deep as the deepest rule asks.
   go::LockAnalysisOptions lock_options;
   lock_options.max_call_depth = 0;
@@ -203,7 +298,15 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
   std::map<std::string, const git::ChangedFile*> changed_go;
   std::map<std::string, size_t> record_of;
   std::set<std::string> package_dirs;
+  std::set<std::string> shard_dirs;
+  if (shard.active()) {
+    std::vector<std::pair<std::string, uint64_t>> weights;
+    for (const auto& file : change.files) weights.emplace_back(git::parent_dir(file.path), file.size);
+    shard_dirs = shard_items(std::move(weights), shard);
+    report.shard = shard.str();
+  }
   for (const auto& file : change.files) {
+    if (shard.active() && !shard_dirs.count(git::parent_dir(file.path))) continue;  // another shard's
     FileRecord record;
     record.path = file.path;
     if (file.old_path != file.path) record.old_path = file.old_path;
@@ -231,54 +334,61 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
     report.files.push_back(std::move(record));
   }
 
-  lang::Parser parser(lang::go_language());
-  std::set<std::string> syntax_error_files;
-  for (const auto& dir : package_dirs) {
-    // Every Go file of the package at the new revision: the call graph spans files.
-    ParsedDir parsed = parse_dir(*change.revision, dir, config, parser);
-    for (const auto& path : parsed.unreadable) report.errors.push_back({path, "cannot read the file at the new revision"});
-    for (const auto& path : parsed.timed_out) {
-      if (changed_go.count(path)) report.skipped.push_back({path, "parse timed out"});
-      changed_go.erase(path);
+  std::vector<std::string> dirs(package_dirs.begin(), package_dirs.end());
+  std::vector<DirResult> results(dirs.size());
+  std::mutex git_lock;
+  DirInputs inputs{change, config, changed_go, lock_options, git_lock};
+  // A fixed pool: each worker has its own parser and rule instances and takes the next package
+  // directory; one package's trees are alive per worker at a time.
+  size_t workers = std::min<size_t>(jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs, dirs.size());
+  std::atomic<size_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_lock;
+  auto work = [&]() {
+    try {
+      lang::Parser parser(lang::go_language());
+      auto own_rules = active_rules(config, selection);
+      for (size_t i = next++; i < dirs.size(); i = next++) results[i] = analyze_dir(inputs, dirs[i], parser, own_rules);
+    } catch (...) {
+      std::lock_guard<std::mutex> hold(failure_lock);
+      if (!failure) failure = std::current_exception();
+      next = dirs.size();
     }
-    auto& by_package = parsed.by_package;
-    for (const auto& [name, files] : by_package)
-      for (const auto& file : files)
-        if (file.syntax_errors && changed_go.count(file.path)) syntax_error_files.insert(file.path);
+  };
+  if (workers <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    for (size_t i = 0; i < workers; ++i) pool.emplace_back(work);
+    for (auto& thread : pool) thread.join();
+  }
+  if (failure) std::rethrow_exception(failure);
 
-    for (auto& [name, files] : by_package) {
-      bool touched = std::any_of(files.begin(), files.end(), [&](const go::SourceFile& f) { return changed_go.count(f.path); });
-      if (!touched) continue;
-      go::Package package(dir, std::move(files));
-      std::map<std::string, const std::string*> sources;
-      for (const auto& f : package.files()) {
-        sources[f.path] = &f.tree.source();
-        if (auto it = record_of.find(f.path); it != record_of.end() && changed_go.count(f.path))
-          report.files[it->second].analysed = true;
-      }
-      GoPackageContext context(package, lock_options);
-      context.set_change(&change);
-      if (change.base) {
-        context.set_base_loader([&change, &config, &parser, &package, dir = dir, name = name]() -> std::unique_ptr<go::Package> {
-          std::map<std::string, const lang::Tree*> unchanged;  // most files of the package
-          for (const auto& f : package.files()) unchanged[f.path] = &f.tree;
-          ParsedDir old = parse_dir(*change.base, dir, config, parser, unchanged);
-          auto it = old.by_package.find(name);
-          if (it == old.by_package.end()) return nullptr;
-          return std::make_unique<go::Package>(dir, std::move(it->second));
-        });
-      }
-      for (const auto& rule : rules) {
-        ScopedSink sink(rule, changed_go, sources, change.whole_tree, report.findings);
-        rule.check->check_package(context, sink);
-      }
-      // A budget hit is reported once per function, whichever rule first built the analysis.
-      const go::LockAnalysis* locks = context.built_locks();
-      for (const go::Function* fn : locks ? locks->partial() : std::vector<const go::Function*>{})
-        if (changed_go.count(fn->file->path))
-          report.errors.push_back({fn->file->path, fn->display_name + " was analysed only in part (too large or too "
-                                                                       "deeply nested); findings in it may be missing"});
+  // PATCHGATE_TIMINGS=1: where the time went, per rule (the first user of the shared lock
+  // analysis pays for building it), on stderr.
+  if (const char* timings = std::getenv("PATCHGATE_TIMINGS"); timings && std::string(timings) == "1") {
+    std::map<std::string, std::chrono::nanoseconds> total;
+    std::chrono::nanoseconds parse{0};
+    for (const auto& result : results) {
+      parse += result.parse_time;
+      for (const auto& [id, time] : result.rule_time) total[id] += time;
     }
+    std::vector<std::pair<std::chrono::nanoseconds, std::string>> order;
+    for (const auto& [id, time] : total) order.emplace_back(time, id);
+    std::sort(order.rbegin(), order.rend());
+    std::fprintf(stderr, "patchgate: timings (CPU-thread time, summed over workers)\n  %-32s %8.0f ms\n", "parse",
+                 parse.count() / 1e6);
+    for (const auto& [time, id] : order) std::fprintf(stderr, "  %-32s %8.0f ms\n", id.c_str(), time.count() / 1e6);
+  }
+
+  std::set<std::string> syntax_error_files;
+  for (auto& result : results) {
+    for (auto& f : result.findings) report.findings.push_back(std::move(f));
+    for (auto& e : result.errors) report.errors.push_back(std::move(e));
+    for (const auto& path : result.timed_out) report.skipped.push_back({path, "parse timed out"});
+    syntax_error_files.insert(result.syntax_error_files.begin(), result.syntax_error_files.end());
+    for (const auto& path : result.analysed)
+      if (auto it = record_of.find(path); it != record_of.end()) report.files[it->second].analysed = true;
   }
 
   for (const auto& path : syntax_error_files) {

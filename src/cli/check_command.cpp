@@ -17,6 +17,12 @@ void setup_check(CLI::App& app, CheckOptions& options) {
   add_output_options(app, options.output);
   app.add_flag("--no-baseline", options.no_baseline,
                "Also report findings listed in .patchgate-baseline.json (written by `patchgate baseline`)");
+  app.add_option("--jobs,-j", options.jobs, "Packages parsed and analysed at once (default: the number of cores)")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--shard", options.shard,
+                 "Analyse only slice K of N of the packages (e.g. 2/4), for splitting --all across CI runners; "
+                 "`patchgate merge` combines the shards' JSON reports")
+      ->type_name("K/N");
   app.footer(
       "Runs the static concurrency checklist over the changed Go code (no subprocesses): a finding is\n"
       "reported only when its location, a related location, or the locked region it describes\n"
@@ -25,7 +31,8 @@ void setup_check(CLI::App& app, CheckOptions& options) {
       "Examples:\n"
       "  patchgate check                      # staged changes, as the pre-commit hook does\n"
       "  patchgate check --base origin/main   # everything this branch adds\n"
-      "  git diff | patchgate check --patch - --format json");
+      "  git diff | patchgate check --patch - --format json\n"
+      "  patchgate check --all --shard 2/4 --format json --output shard-2.json   # one of four CI runners");
 }
 
 Report build_check_report(const CheckOptions& options, const std::string& start_dir, std::istream& in) {
@@ -42,7 +49,14 @@ Report build_check_report(const CheckOptions& options, const std::string& start_
   Report report;
   report.fail_on = options.output.fail_on.empty() ? config.fail_on.value_or(FailOn::kError)
                                                   : *parse_fail_on(options.output.fail_on);
-  checks::analyze_change(change, config, selection, report);
+  Shard shard;
+  if (!options.shard.empty()) {
+    auto parsed = parse_shard(options.shard);
+    if (!parsed) throw UserError(kExitUsage, "--shard: expected K/N with 1 <= K <= N <= 1000, got '" + options.shard + "'",
+                                 "e.g. --shard 1/4 on the first of four runners");
+    shard = *parsed;
+  }
+  checks::analyze_change(change, config, selection, report, static_cast<unsigned>(options.jobs), shard);
   // Who wrote it: an AI-authored change gets the stricter threshold unless --fail-on is given.
   std::vector<std::string> patterns = default_ai_patterns(), env = default_ai_env();
   patterns.insert(patterns.end(), config.ai.patterns.begin(), config.ai.patterns.end());

@@ -14,6 +14,8 @@ struct CheckOptions {
   DiffOptions diff;
   OutputOptions output;
   bool no_baseline = false;  // --no-baseline: also show what .patchgate-baseline.json lists
+  int jobs = 0;              // --jobs: packages analysed at once; 0: one per core
+  std::string shard;         // --shard K/N: this runner's slice of the packages
 };
 
 void setup_check(CLI::App& app, CheckOptions& options);

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/baseline_command.h"
+#include "cli/merge_command.h"
 #include "cli/check_command.h"
 #include "cli/demo_command.h"
 #include "cli/gate_command.h"
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
   cli::setup_baseline(*app.add_subcommand("baseline", "Record today's findings so only new problems block"), baseline);
   cli::GateOptions gate;
   cli::setup_gate(*app.add_subcommand("gate", "check, then race and review when configured: one report, one exit code (hooks and CI)"), gate);
+  cli::MergeOptions merge;
+  cli::setup_merge(*app.add_subcommand("merge", "Combine JSON reports (the shards of a split run) into one verdict"), merge);
   cli::HookOptions hook;
   cli::setup_hook(*app.add_subcommand("hook", "Install, remove or run the git pre-commit and pre-push hooks"), hook);
   cli::RaceOptions race;
@@ -66,6 +69,7 @@ int main(int argc, char** argv) {
                                      : command == "gate"   ? gate.output
                                      : command == "hook"   ? hook.output
                                      : command == "review" ? review.output
+                                     : command == "merge"  ? merge.output
                                                            : check.output;
   try {
     if (command == "check") return cli::run_check(check, io);
@@ -74,6 +78,7 @@ int main(int argc, char** argv) {
     if (command == "review") return cli::run_review(review, io);
     if (command == "baseline") return cli::run_baseline(baseline, io);
     if (command == "hook") return cli::run_hook(hook, io);
+    if (command == "merge") return cli::run_merge(merge, io);
     if (command == "rules") return cli::run_rules(rules, io);
     if (command == "explain") return cli::run_explain(explain, io);
     if (command == "init") return cli::run_init(init, io);

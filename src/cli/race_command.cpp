@@ -43,6 +43,10 @@ void setup_race(CLI::App& app, RaceOptions& options) {
       ->delimiter(',');
   run->add_flag("--with-dependents", options.with_dependents,
                 "Also test same-module packages that import the touched ones (one `go list` per module)");
+  run->add_option("--shard", options.shard,
+                  "Test only slice K of N of the packages (e.g. 2/4), to split a run across CI runners; "
+                  "`patchgate merge` combines the shards' JSON reports")
+      ->type_name("K/N");
   run->add_flag("--no-cache", options.no_cache, "Run even when an identical run's result is cached in .git/patchgate/race");
   run->add_option("--go", options.go, "The go command (default: go on PATH)");
   run->add_flag("--cmake", options.cmake,
@@ -150,6 +154,12 @@ Report build_race_report(const RaceOptions& options, const std::string& start_di
   race.run = options.run;
   race.packages = options.packages;
   race.with_dependents = options.with_dependents;
+  if (!options.shard.empty()) {
+    auto shard = parse_shard(options.shard);
+    if (!shard) throw UserError(kExitUsage, "--shard: expected K/N with 1 <= K <= N <= 1000, got '" + options.shard + "'",
+                                "e.g. --shard 1/4 on the first of four runners");
+    race.shard = *shard;
+  }
   race.use_cache = !options.no_cache;
   race.go = options.go;
 

@@ -20,6 +20,7 @@ struct RaceOptions {
   bool shuffle = false;
   std::vector<std::string> packages;
   bool with_dependents = false;
+  std::string shard;  // --shard K/N
   bool no_cache = false;
   std::string go = "go";
   bool cmake = false;

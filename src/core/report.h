@@ -89,6 +89,7 @@ struct Report {
   std::optional<ReviewRecord> review;  // set when a review ran or was attempted
   bool ai_authored = false;  // the change is taken as written by a coding agent
   std::string ai_reason;     // why patchgate decided either way
+  std::string shard;   // "K/N" when this report covers one shard of the work; empty otherwise
   int suppressed = 0;  // findings dropped by `patchgate:ignore` comments with a reason
   int baselined = 0;   // findings dropped because .patchgate-baseline.json lists them
   FailOn fail_on = FailOn::kError;

@@ -1,8 +1,45 @@
 #include "lang/tree_sitter.h"
 
+#include <mutex>
 #include <stdexcept>
+#include <vector>
 
 namespace patchgate::lang {
+
+namespace {
+
+struct SymbolNames {
+  const TSLanguage* language = nullptr;
+  std::vector<const char*> names;  // by public symbol
+};
+
+const SymbolNames& symbol_names(const TSLanguage* language) {
+  // The last language this thread asked about; the table itself is built once per language.
+  thread_local const SymbolNames* last = nullptr;
+  if (last && last->language == language) return *last;
+  static std::mutex lock;
+  static std::vector<std::unique_ptr<SymbolNames>> tables;
+  std::lock_guard<std::mutex> hold(lock);
+  for (const auto& table : tables)
+    if (table->language == language) return *(last = table.get());
+  auto table = std::make_unique<SymbolNames>();
+  table->language = language;
+  uint32_t count = ts_language_symbol_count(language);
+  for (uint32_t symbol = 0; symbol < count; ++symbol)
+    table->names.push_back(ts_language_symbol_name(language, static_cast<TSSymbol>(symbol)));
+  tables.push_back(std::move(table));
+  return *(last = tables.back().get());
+}
+
+}  // namespace
+
+const char* node_type(TSNode node) {
+  const TSLanguage* language = ts_tree_language(node.tree);
+  const SymbolNames& table = symbol_names(language);
+  TSSymbol symbol = ts_node_symbol(node);
+  if (symbol < table.names.size() && table.names[symbol]) return table.names[symbol];
+  return ts_node_type(node);  // ERROR and the other built-in symbols past the table
+}
 
 std::string_view Tree::text(TSNode node) const {
   if (ts_node_is_null(node)) return {};

@@ -1,5 +1,7 @@
 #include <nlohmann/json.hpp>
 
+#include "core/shard.h"
+
 #include "report/escape.h"
 #include "report/reporter.h"
 
@@ -112,6 +114,10 @@ void write_json(const Report& report, std::ostream& out) {
       {"skipped", std::move(skipped)},
       {"errors", std::move(errors_json)},
   };
+  if (!report.shard.empty()) {
+    auto shard = parse_shard(report.shard);
+    if (shard) root["shard"] = {{"index", shard->index}, {"count", shard->count}};
+  }
   if (!report.stages.empty()) {
     nlohmann::ordered_json stages = nlohmann::ordered_json::array();
     for (const auto& stage : report.stages)

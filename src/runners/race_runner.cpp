@@ -585,6 +585,15 @@ void run_go_race(const git::ChangeSet& change, const std::string& workdir, const
     }
     std::sort(packages.begin(), packages.end(), [](const GoPackage& a, const GoPackage& b) { return a.dir < b.dir; });
   }
+  if (options.shard.active()) {
+    // Each runner tests its slice; a package costs about as much as another, so each weighs one.
+    std::vector<std::pair<std::string, uint64_t>> items;
+    for (const auto& p : packages) items.emplace_back(p.dir, 1);
+    auto mine = shard_items(std::move(items), options.shard);
+    packages.erase(std::remove_if(packages.begin(), packages.end(), [&](const GoPackage& p) { return !mine.count(p.dir); }),
+                   packages.end());
+    report.shard = options.shard.str();
+  }
 
   auto started_at = Clock::now();
   auto budget_end = started_at + options.config.budget;

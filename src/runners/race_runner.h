@@ -9,6 +9,7 @@
 #include "core/config.h"
 #include "core/git/change_set.h"
 #include "core/report.h"
+#include "core/shard.h"
 
 // `patchgate race`: go test -race (and stress flags) for the packages a change touches, the
 // output parsed into findings on repository lines.
@@ -20,6 +21,7 @@ struct RaceOptions {
   std::string run;                    // go test -run
   std::vector<std::string> packages;  // --pkgs: repository-relative directories instead of the change's
   bool with_dependents = false;       // add same-module packages that import the affected ones
+  Shard shard;                        // --shard K/N: this runner's slice of the packages
   bool use_cache = true;
   std::string go = "go";              // the go command
   std::chrono::milliseconds leak_settle{std::chrono::milliseconds(500)};

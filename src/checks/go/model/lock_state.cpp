@@ -328,8 +328,7 @@ class FunctionWalker {
         for (char c : text(node)) name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
         if (name.find("unlock") != std::string::npos || name.find("release") != std::string::npos) return true;
       }
-      uint32_t count = ts_node_named_child_count(node);
-      for (uint32_t i = 0; i < count; ++i) stack.push_back(ts_node_named_child(node, i));
+      lang::for_named_children(node, [&](TSNode child) { stack.push_back(child); });
     }
     return false;
   }
@@ -464,8 +463,7 @@ class FunctionWalker {
           }
         }
       }
-      uint32_t count = ts_node_named_child_count(node);
-      for (uint32_t i = 0; i < count; ++i) stack.push_back(ts_node_named_child(node, i));
+      lang::for_named_children(node, [&](TSNode child) { stack.push_back(child); });
     }
     captured_[key] = found;
     return found;
@@ -1092,8 +1090,9 @@ class FunctionWalker {
         blocking_at(state, item.node, "channel receive");
       if (is(item.node, "selector_expression")) check_guarded_access(item.node, state);
       if (is(item.node, "call_expression")) stack.push_back({item.node, true});
-      uint32_t count = ts_node_named_child_count(item.node);
-      for (uint32_t i = count; i-- > 0;) stack.push_back({ts_node_named_child(item.node, i), false});
+      size_t first = stack.size();
+      lang::for_named_children(item.node, [&](TSNode child) { stack.push_back({child, false}); });
+      std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
     }
   }
 
@@ -1335,8 +1334,7 @@ class FunctionWalker {
             if (lock && (op == LockOp::kLock || op == LockOp::kRLock)) locked.insert(lock->key());
           }
         }
-        uint32_t count = ts_node_named_child_count(node);
-        for (uint32_t i = 0; i < count; ++i) stack.push_back(ts_node_named_child(node, i));
+        lang::for_named_children(node, [&](TSNode child) { stack.push_back(child); });
       }
       out.erase(std::remove_if(out.begin(), out.end(), [&](const LockRef& r) { return locked.count(r.key()) > 0; }),
                 out.end());

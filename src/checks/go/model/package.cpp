@@ -2,6 +2,7 @@
 
 #include "checks/go/model/syntax.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <set>
@@ -360,40 +361,35 @@ void Package::index_file(const SourceFile& file) {
 }
 
 void Package::index_literals(const SourceFile& file) {
-  // Iterative pre-order walk; each literal remembers the innermost function around it.
-  struct Item {
-    TSNode node;
-    const Function* enclosing;
-  };
+  // One pre-order walk; each literal remembers the innermost function around it.
   std::map<std::pair<uint32_t, uint32_t>, const Function*> declared;
   for (const auto& fn : functions_)
     if (fn.file == &file) declared[{ts_node_start_byte(fn.node), ts_node_end_byte(fn.node)}] = &fn;
   std::map<const Function*, int> literal_counts;
-  std::vector<Item> stack{{file.tree.root(), nullptr}};
-  while (!stack.empty()) {
-    Item item = stack.back();
-    stack.pop_back();
-    const Function* enclosing = item.enclosing;
-    if (is(item.node, "function_declaration") || is(item.node, "method_declaration")) {
-      auto it = declared.find({ts_node_start_byte(item.node), ts_node_end_byte(item.node)});
-      if (it != declared.end()) enclosing = it->second;
-    } else if (is(item.node, "func_literal")) {
+  std::vector<std::pair<uint32_t, const Function*>> around;  // (end byte, function) of the functions entered
+  walk_tree(file.tree.root(), [&](TSNode node) {
+    uint32_t start = ts_node_start_byte(node);
+    while (!around.empty() && start >= around.back().first) around.pop_back();
+    const Function* enclosing = around.empty() ? nullptr : around.back().second;
+    if (is(node, "function_declaration") || is(node, "method_declaration")) {
+      auto it = declared.find({start, ts_node_end_byte(node)});
+      if (it != declared.end()) around.emplace_back(ts_node_end_byte(node), it->second);
+    } else if (is(node, "func_literal")) {
       Function fn;
-      fn.node = item.node;
-      fn.body = field(item.node, "body");
+      fn.node = node;
+      fn.body = field(node, "body");
       fn.file = &file;
-      fn.params = params_of(field(item.node, "parameters"), file);
+      fn.params = params_of(field(node, "parameters"), file);
       fn.enclosing = enclosing;
       int n = ++literal_counts[enclosing];
       fn.display_name = (enclosing ? enclosing->display_name : std::string("init")) + ".func" + std::to_string(n);
       functions_.push_back(std::move(fn));
-      enclosing = &functions_.back();
-    } else if (is(item.node, "call_expression")) {
-      note_new_cond(item.node, file, enclosing);
+      around.emplace_back(ts_node_end_byte(node), &functions_.back());
+    } else if (is(node, "call_expression")) {
+      note_new_cond(node, file, enclosing);
     }
-    uint32_t count = ts_node_named_child_count(item.node);
-    for (uint32_t i = count; i-- > 0;) stack.push_back({ts_node_named_child(item.node, i), enclosing});
-  }
+    return true;
+  });
 }
 
 void Package::note_new_cond(TSNode call, const SourceFile& file, const Function* enclosing) {

@@ -9,8 +9,14 @@ namespace patchgate::checks::go {
 using lang::field;
 using lang::is;
 
-void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals) {
-  if (ts_node_is_null(root)) return;
+namespace {
+
+thread_local SyntaxCache* active_cache = nullptr;
+
+// The walk itself: `visit` sees root, then every named node below it in pre-order, except
+// function literals (and what is below them) unless into_literals.
+template <typename Visit>
+void walk(TSNode root, Visit&& visit, bool into_literals) {
   // A cursor walk: lang::named_child(i) restarts from the first child each time, which made
   // wide nodes quadratic.
   TSTreeCursor cursor = ts_tree_cursor_new(root);
@@ -31,6 +37,73 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
       continue;
     }
     descend = visit(node);
+  }
+}
+
+}  // namespace
+
+SyntaxCache::SyntaxCache() : previous_(active_cache) { active_cache = this; }
+SyntaxCache::~SyntaxCache() { active_cache = previous_; }
+
+const SyntaxCache::Flat& SyntaxCache::flat(TSNode root) {
+  auto [it, inserted] = flats_.try_emplace({root.id, root.tree});
+  Flat& out = it->second;
+  if (!inserted) return out;
+  auto add = [&](TSNode node) {
+    out.nodes.push_back(node);
+    out.end.push_back(0);
+    out.literal.push_back(is(node, "func_literal"));
+    return static_cast<uint32_t>(out.nodes.size() - 1);
+  };
+  // Iterative, so a deeply nested expression cannot exhaust the stack. `open` holds the named
+  // nodes entered so far, one per level of the cursor (only named nodes are entered).
+  std::vector<uint32_t> open{add(root)};
+  TSTreeCursor cursor = ts_tree_cursor_new(root);
+  bool more = ts_tree_cursor_goto_first_child(&cursor);
+  while (more) {
+    TSNode node = ts_tree_cursor_current_node(&cursor);
+    if (ts_node_is_named(node)) {
+      uint32_t index = add(node);
+      if (ts_tree_cursor_goto_first_child(&cursor)) {
+        open.push_back(index);
+        continue;
+      }
+      out.end[index] = static_cast<uint32_t>(out.nodes.size());
+    }
+    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+      if (!ts_tree_cursor_goto_parent(&cursor)) {
+        more = false;
+        break;
+      }
+      out.end[open.back()] = static_cast<uint32_t>(out.nodes.size());
+      open.pop_back();
+      if (open.empty()) {
+        more = false;
+        break;
+      }
+    }
+  }
+  ts_tree_cursor_delete(&cursor);
+  for (uint32_t index : open) out.end[index] = static_cast<uint32_t>(out.nodes.size());
+  return out;
+}
+
+void walk_tree(TSNode root, const std::function<bool(TSNode)>& visit) {
+  if (!ts_node_is_null(root)) walk(root, visit, true);
+}
+
+void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals) {
+  if (ts_node_is_null(root)) return;
+  if (!active_cache) return walk(root, visit, into_literals);
+  const SyntaxCache::Flat& flat = active_cache->flat(root);
+  size_t size = flat.nodes.size();
+  size_t i = 0;
+  while (i < size) {
+    if (i > 0 && !into_literals && flat.literal[i]) {
+      i = flat.end[i];
+      continue;
+    }
+    i = visit(flat.nodes[i]) ? i + 1 : flat.end[i];
   }
 }
 
@@ -344,10 +417,15 @@ std::string lowercase(std::string_view text) {
 }
 
 std::string package_name(const SourceFile& file) {
-  for (TSNode child : lang::named_children(file.tree.root()))
+  // The clause comes first, after comments: stop there rather than list every declaration.
+  TSNode root = file.tree.root();
+  for (uint32_t i = 0, count = lang::named_count(root); i < count; ++i) {
+    TSNode child = ts_node_named_child(root, i);
     if (is(child, "package_clause"))
       for (TSNode name : lang::named_children(child))
         if (is(name, "package_identifier")) return text_of(file, name);
+    if (!is(child, "comment")) break;
+  }
   return "";
 }
 

@@ -5,7 +5,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "checks/go/model/package.h"
 #include "core/finding.h"
@@ -16,6 +18,36 @@ namespace patchgate::checks::go {
 // Pre-order walk of the nodes under root. Function literals below root are not entered (each
 // is a Function of its own) unless into_literals. `visit` returns false to skip a node's children.
 void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals = false);
+// for_each_node into literals, never cached: for one-off walks of a whole file.
+void walk_tree(TSNode root, const std::function<bool(TSNode)>& visit);
+
+// While one is alive on a thread, for_each_node flattens each root it walks into a pre-order
+// array once and replays the array on later walks of the same root: the rules walk the same
+// function bodies some thirty times per package. One per package analysis; not shared.
+class SyntaxCache {
+ public:
+  SyntaxCache();
+  ~SyntaxCache();
+  SyntaxCache(const SyntaxCache&) = delete;
+  SyntaxCache& operator=(const SyntaxCache&) = delete;
+
+  struct Flat {
+    std::vector<TSNode> nodes;   // named nodes in pre-order; nodes[0] is the root
+    std::vector<uint32_t> end;   // one past the last node of each node's subtree
+    std::vector<bool> literal;   // func_literal nodes
+  };
+  // The flattened root, built on first use.
+  const Flat& flat(TSNode root);
+
+ private:
+  struct KeyHash {
+    size_t operator()(const std::pair<const void*, const void*>& key) const {
+      return std::hash<const void*>()(key.first) * 31 + std::hash<const void*>()(key.second);
+    }
+  };
+  std::unordered_map<std::pair<const void*, const void*>, Flat, KeyHash> flats_;
+  SyntaxCache* previous_;
+};
 
 // `alias.Name` where alias is an import of file: the import path and "Name".
 std::optional<std::pair<std::string, std::string>> package_member(const SourceFile& file, TSNode expr);
