@@ -74,7 +74,7 @@ bool key_may_go_to(const ReviewConfig& config, const ReviewRun& run, const std::
     std::string item = hosts.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     item.erase(0, item.find_first_not_of(' '));
     item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty() && host_of("//" + item) == host) return true;
+    if (!item.empty() && host_of(item) == host) return true;
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
