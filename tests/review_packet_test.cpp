@@ -806,7 +806,7 @@ TEST_CASE("config: the review section", "[review][config]") {
       {R"({"review": {"enabled": 1}})", "review.enabled: expected true or false"},
       {R"({"review": {"prompt": ""}})", "review.prompt"},
       {R"({"review": {"temperature": 0.2}})", "review.temperature: unknown key (known: enabled, provider"},
-      {R"({"reviews": {}})", "reviews: unknown key (known: fail_on, max_file_bytes, exclude, rules, race, ai, review)"},
+      {R"({"reviews": {}})", "reviews: unknown key (known: fail_on, max_file_bytes, analyse_generated, exclude, rules, race, ai, review)"},
   };
   for (const auto& b : bad) {
     INFO(b.json);

@@ -161,14 +161,15 @@ constexpr uint64_t kParseTimeoutMicros = 10'000'000;
 // The Go files of one directory at one revision, parsed and grouped by package clause.
 struct ParsedDir {
   std::map<std::string, std::vector<go::SourceFile>> by_package;
-  std::vector<std::string> unreadable, timed_out;
+  std::vector<std::string> unreadable, timed_out, generated;
 };
 
 // `reuse`: trees already parsed from another revision, taken when the text is the same.
 // `git_lock` guards the SourceTree: libgit2 handles are not shared across threads unguarded, so
 // the package's blobs are read under it and parsed outside it.
 ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const Config& config, lang::Parser& parser,
-                    std::mutex& git_lock, const std::map<std::string, const lang::Tree*>& reuse = {}) {
+                    std::mutex& git_lock, const std::map<std::string, const lang::Tree*>& reuse = {},
+                    unsigned threads = 1) {
   ParsedDir out;
   std::vector<std::pair<std::string, std::string>> contents;
   {
@@ -182,14 +183,42 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
         out.unreadable.push_back(path);
         continue;
       }
+      if (!config.analyse_generated && lang::is_go_generated(*content)) {
+        out.generated.push_back(path);
+        continue;
+      }
       contents.emplace_back(path, std::move(*content));
     }
   }
-  for (auto& [path, content] : contents) {
+  std::vector<lang::Tree> trees(contents.size());
+  auto parse_one = [&](size_t i, lang::Parser& with) {
+    auto& [path, content] = contents[i];
     auto same = reuse.find(path);
-    lang::Tree parsed = same != reuse.end() && same->second->source() == content
-                            ? same->second->copy()
-                            : parser.parse(std::move(content), kParseTimeoutMicros);
+    trees[i] = same != reuse.end() && same->second->source() == content ? same->second->copy()
+                                                                         : with.parse(std::move(content), kParseTimeoutMicros);
+  };
+  // The pre-commit case is one package: its files are parsed on the threads the pool would
+  // otherwise leave idle.
+  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(contents.size())));
+  if (threads == 1) {
+    for (size_t i = 0; i < contents.size(); ++i) parse_one(i, parser);
+  } else {
+    std::atomic<size_t> next{0};
+    auto work = [&](lang::Parser& with) {
+      for (size_t i = next++; i < contents.size(); i = next++) parse_one(i, with);
+    };
+    std::vector<std::thread> helpers;
+    for (unsigned t = 1; t < threads; ++t)
+      helpers.emplace_back([&] {
+        lang::Parser own(lang::go_language());
+        work(own);
+      });
+    work(parser);
+    for (auto& helper : helpers) helper.join();
+  }
+  for (size_t i = 0; i < contents.size(); ++i) {
+    lang::Tree& parsed = trees[i];
+    const std::string& path = contents[i].first;
     if (!parsed) {
       out.timed_out.push_back(path);
       continue;
@@ -210,6 +239,7 @@ struct DirResult {
   std::vector<Finding> findings;
   std::vector<ErrorRecord> errors;
   std::vector<std::string> timed_out;           // changed files whose parse gave up
+  std::vector<std::string> generated;           // changed files skipped as generated code
   std::vector<std::string> syntax_error_files;  // changed files with syntax errors
   std::vector<std::string> analysed;            // changed files a package analysis covered
   std::map<std::string, std::chrono::nanoseconds> rule_time;  // PATCHGATE_TIMINGS=1
@@ -222,6 +252,7 @@ struct DirInputs {
   const std::map<std::string, const git::ChangedFile*>& changed_go;
   go::LockAnalysisOptions lock_options;
   std::mutex& git_lock;
+  unsigned parse_threads;  // threads per directory's parse: more when there are fewer directories than jobs
 };
 
 DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser& parser,
@@ -231,11 +262,13 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser&
   const auto& changed_go = in.changed_go;
   // Every Go file of the package at the new revision: the call graph spans files.
   auto parse_started = std::chrono::steady_clock::now();
-  ParsedDir parsed = parse_dir(*change.revision, dir, in.config, parser, in.git_lock);
+  ParsedDir parsed = parse_dir(*change.revision, dir, in.config, parser, in.git_lock, {}, in.parse_threads);
   result.parse_time = std::chrono::steady_clock::now() - parse_started;
   for (const auto& path : parsed.unreadable) result.errors.push_back({path, "cannot read the file at the new revision"});
   for (const auto& path : parsed.timed_out)
     if (changed_go.count(path)) result.timed_out.push_back(path);
+  for (const auto& path : parsed.generated)
+    if (changed_go.count(path)) result.generated.push_back(path);
   auto analysable = [&](const std::string& path) {
     return changed_go.count(path) &&
            std::find(result.timed_out.begin(), result.timed_out.end(), path) == result.timed_out.end();
@@ -337,10 +370,12 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
   std::vector<std::string> dirs(package_dirs.begin(), package_dirs.end());
   std::vector<DirResult> results(dirs.size());
   std::mutex git_lock;
-  DirInputs inputs{change, config, changed_go, lock_options, git_lock};
   // A fixed pool: each worker has its own parser and rule instances and takes the next package
   // directory; one package's trees are alive per worker at a time.
-  size_t workers = std::min<size_t>(jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs, dirs.size());
+  unsigned threads = jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : jobs;
+  size_t workers = std::min<size_t>(threads, dirs.size());
+  unsigned parse_threads = dirs.empty() ? 1 : std::max(1u, threads / static_cast<unsigned>(dirs.size()));
+  DirInputs inputs{change, config, changed_go, lock_options, git_lock, parse_threads};
   std::atomic<size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_lock;
@@ -386,6 +421,8 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
     for (auto& f : result.findings) report.findings.push_back(std::move(f));
     for (auto& e : result.errors) report.errors.push_back(std::move(e));
     for (const auto& path : result.timed_out) report.skipped.push_back({path, "parse timed out"});
+    for (const auto& path : result.generated)
+      report.skipped.push_back({path, "generated code (`// Code generated ... DO NOT EDIT.`); analyse_generated: true checks it"});
     syntax_error_files.insert(result.syntax_error_files.begin(), result.syntax_error_files.end());
     for (const auto& path : result.analysed)
       if (auto it = record_of.find(path); it != record_of.end()) report.files[it->second].analysed = true;

@@ -26,6 +26,8 @@ std::string starter_config() {
          "  \"fail_on\": \"error\",\n\n"
          "  // Files larger than this are skipped and listed in the report.\n"
          "  \"max_file_bytes\": 4194304,\n\n"
+         "  // Files with Go's `// Code generated ... DO NOT EDIT.` header are skipped unless this is true.\n"
+         "  \"analyse_generated\": false,\n\n"
          "  // Globs of files never analysed: `*` stays in one directory, `**` spans directories.\n"
          "  \"exclude\": [\"vendor/**\", \"**/*.pb.go\"],\n\n"
          "  // Per rule: \"off\", a severity, or {\"enabled\", \"severity\", \"options\"}.\n"

@@ -336,6 +336,9 @@ Config parse_config(const std::string& text, const std::string& path) {
     } else if (key == "max_file_bytes") {
       if (!value.is_number_unsigned() || value.get<uint64_t>() == 0) bad(path, key, "expected a positive whole number");
       config.max_file_bytes = value.get<uint64_t>();
+    } else if (key == "analyse_generated") {
+      if (!value.is_boolean()) bad(path, key, "expected true or false");
+      config.analyse_generated = value.get<bool>();
     } else if (key == "exclude") {
       if (!value.is_array()) bad(path, key, "expected an array of glob strings");
       for (const auto& pattern : value) {
@@ -352,7 +355,7 @@ Config parse_config(const std::string& text, const std::string& path) {
     } else if (key == "review") {
       config.review = parse_review(value, path);
     } else {
-      bad(path, key, "unknown key (known: fail_on, max_file_bytes, exclude, rules, race, ai, review)");
+      bad(path, key, "unknown key (known: fail_on, max_file_bytes, analyse_generated, exclude, rules, race, ai, review)");
     }
   }
   return config;

@@ -82,6 +82,10 @@ struct Config {
   std::string path;  // where it was read from; empty for built-in defaults
   std::optional<FailOn> fail_on;
   uint64_t max_file_bytes = 4u << 20;
+  // Files carrying Go's generated-code header (`// Code generated ... DO NOT EDIT.`) are skipped,
+  // as golangci-lint does: nobody reviews them line by line, and they are the megabyte tables
+  // that dominate a whole-tree run's time and memory.
+  bool analyse_generated = false;
   std::vector<std::string> exclude;
   std::map<std::string, RuleConfig> rules;
   RaceConfig race;

@@ -45,10 +45,11 @@ void walk(TSNode root, Visit&& visit, bool into_literals) {
 SyntaxCache::SyntaxCache() : previous_(active_cache) { active_cache = this; }
 SyntaxCache::~SyntaxCache() { active_cache = previous_; }
 
-const SyntaxCache::Flat& SyntaxCache::flat(TSNode root) {
-  auto [it, inserted] = flats_.try_emplace({root.id, root.tree});
-  Flat& out = it->second;
-  if (!inserted) return out;
+const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {
+  auto found = flats_.find({root.id, root.tree});
+  if (found != flats_.end()) return &found->second;
+  if (nodes_ >= kMaxNodes) return nullptr;
+  Flat& out = flats_[{root.id, root.tree}];
   auto add = [&](TSNode node) {
     out.nodes.push_back(node);
     out.end.push_back(0);
@@ -85,7 +86,8 @@ const SyntaxCache::Flat& SyntaxCache::flat(TSNode root) {
   }
   ts_tree_cursor_delete(&cursor);
   for (uint32_t index : open) out.end[index] = static_cast<uint32_t>(out.nodes.size());
-  return out;
+  nodes_ += out.nodes.size();
+  return &out;
 }
 
 void walk_tree(TSNode root, const std::function<bool(TSNode)>& visit) {
@@ -94,8 +96,9 @@ void walk_tree(TSNode root, const std::function<bool(TSNode)>& visit) {
 
 void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals) {
   if (ts_node_is_null(root)) return;
-  if (!active_cache) return walk(root, visit, into_literals);
-  const SyntaxCache::Flat& flat = active_cache->flat(root);
+  const SyntaxCache::Flat* cached = active_cache ? active_cache->flat(root) : nullptr;
+  if (!cached) return walk(root, visit, into_literals);
+  const SyntaxCache::Flat& flat = *cached;
   size_t size = flat.nodes.size();
   size_t i = 0;
   while (i < size) {

@@ -36,8 +36,10 @@ class SyntaxCache {
     std::vector<uint32_t> end;   // one past the last node of each node's subtree
     std::vector<bool> literal;   // func_literal nodes
   };
-  // The flattened root, built on first use.
-  const Flat& flat(TSNode root);
+  // The flattened root, built on first use; nullptr once the cache holds kMaxNodes nodes (a
+  // generated package of megabytes walks uncached rather than double its memory).
+  const Flat* flat(TSNode root);
+  static constexpr size_t kMaxNodes = 1u << 20;
 
  private:
   struct KeyHash {
@@ -46,6 +48,7 @@ class SyntaxCache {
     }
   };
   std::unordered_map<std::pair<const void*, const void*>, Flat, KeyHash> flats_;
+  size_t nodes_ = 0;
   SyntaxCache* previous_;
 };
 
