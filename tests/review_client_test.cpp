@@ -12,6 +12,7 @@
 #include "review/client.h"
 #include "review/provider.h"
 #include "http_server.h"
+#include "cli/demo_command.h"
 #include "support.h"
 
 using namespace testing;
@@ -27,94 +28,8 @@ const std::string kFile = "ratelimit/limiter.go";
 
 // The demo's story (src/cli/demo_command.cpp): a helper extracted from Allow locks l.mu, which
 // Allow already holds.
-const char* kLimiterBefore = R"(// Package ratelimit meters requests per client with a token bucket.
-package ratelimit
-
-import (
-	"sync"
-	"time"
-)
-
-// Limiter hands out tokens at a fixed rate up to a burst size. Safe for concurrent use.
-type Limiter struct {
-	mu     sync.Mutex
-	tokens int
-	burst  int
-	every  time.Duration
-	last   time.Time
-}
-
-func NewLimiter(burst int, every time.Duration) *Limiter {
-	return &Limiter{tokens: burst, burst: burst, every: every, last: time.Now()}
-}
-
-// Allow reports whether one more request may proceed now, taking a token if so.
-func (l *Limiter) Allow() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-
-	if gained := int(time.Since(l.last) / l.every); gained > 0 {
-		l.tokens += gained
-		if l.tokens > l.burst {
-			l.tokens = l.burst
-		}
-		l.last = time.Now()
-	}
-	if l.tokens == 0 {
-		return false
-	}
-	l.tokens--
-	return true
-}
-)";
-
-const char* kLimiterAfter = R"(// Package ratelimit meters requests per client with a token bucket.
-package ratelimit
-
-import (
-	"sync"
-	"time"
-)
-
-// Limiter hands out tokens at a fixed rate up to a burst size. Safe for concurrent use.
-type Limiter struct {
-	mu     sync.Mutex
-	tokens int
-	burst  int
-	every  time.Duration
-	last   time.Time
-}
-
-func NewLimiter(burst int, every time.Duration) *Limiter {
-	return &Limiter{tokens: burst, burst: burst, every: every, last: time.Now()}
-}
-
-// topUp adds the tokens earned since the last top-up.
-func (l *Limiter) topUp() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if gained := int(time.Since(l.last) / l.every); gained > 0 {
-		l.tokens += gained
-		if l.tokens > l.burst {
-			l.tokens = l.burst
-		}
-		l.last = time.Now()
-	}
-}
-
-// Allow reports whether one more request may proceed now, taking a token if so.
-func (l *Limiter) Allow() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-
-	l.topUp()
-	if l.tokens == 0 {
-		return false
-	}
-	l.tokens--
-	return true
-}
-)";
+const std::string kLimiterBefore = patchgate::cli::demo_story().before;
+const std::string kLimiterAfter = patchgate::cli::demo_story().after;
 
 int line_of(const std::string& text, const std::string& needle) {
   std::istringstream in(text);

@@ -153,6 +153,11 @@ struct TempDir {
 
 }  // namespace
 
+const DemoStory& demo_story() {
+  static const DemoStory story{kGoMod, kLimiterBefore, kLimiterAfter};
+  return story;
+}
+
 void setup_demo(CLI::App& app, DemoOptions& options) {
   app.add_flag("--keep", options.keep, "Keep the demo repository and print where it is");
   app.add_option("--format", options.format, "Report format for the gate's output")->check(CLI::IsMember({"text", "json"}));

@@ -1,22 +1,30 @@
 #include "review/go_source.h"
 
+#include <algorithm>
+
 #include "lang/go.h"
 #include "lang/tree_sitter.h"
 
 namespace patchgate::review {
 
-namespace {
-
-using lang::field;
-using lang::is;
-
-constexpr uint64_t kParseTimeoutMicros = 10'000'000;
+std::vector<std::string> split_lines(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = std::min(text.find('\n', pos), text.size());
+    std::string line(text.substr(pos, end - pos));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(std::move(line));
+    pos = end + 1;
+  }
+  return lines;
+}
 
 std::string fold_whitespace(std::string_view text) {
   std::string out;
   bool space = false;
   for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
       space = !out.empty();
       continue;
     }
@@ -26,6 +34,13 @@ std::string fold_whitespace(std::string_view text) {
   }
   return out;
 }
+
+namespace {
+
+using lang::field;
+using lang::is;
+
+constexpr uint64_t kParseTimeoutMicros = 10'000'000;
 
 int last_line_of(TSNode node) {
   TSPoint end = ts_node_end_point(node);

@@ -4,6 +4,7 @@
 // where each starts (with its doc comment) and ends, and what to call it.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace patchgate::review {
@@ -24,6 +25,11 @@ struct GoDeclaration {
 // In source order; empty when the file does not parse in time. Declarations with syntax
 // errors are kept as tree-sitter recovered them.
 std::vector<GoDeclaration> go_declarations(const std::string& source);
+
+// Text helpers the packet and grounding share: lines without their `\r`, and whitespace runs
+// folded to one space with none at the ends.
+std::vector<std::string> split_lines(std::string_view text);
+std::string fold_whitespace(std::string_view text);
 
 // The innermost declaration containing `line`, or null.
 const GoDeclaration* declaration_at(const std::vector<GoDeclaration>& declarations, int line);

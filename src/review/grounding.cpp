@@ -15,33 +15,7 @@ namespace patchgate::review {
 
 namespace {
 
-std::string fold(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-  }
-  return out;
-}
 
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = std::min(text.find('\n', pos), text.size());
-    std::string line(text.substr(pos, end - pos));
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
-    pos = end + 1;
-  }
-  return lines;
-}
 
 bool has_code(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
@@ -67,9 +41,9 @@ std::vector<std::vector<std::string>> quote_lines(const std::string& quote) {
   std::vector<std::vector<std::string>> out;
   for (const auto& line : split_lines(quote)) {
     std::vector<std::string> forms;
-    if (std::string folded = fold(line); !folded.empty()) forms.push_back(folded);
+    if (std::string folded = fold_whitespace(line); !folded.empty()) forms.push_back(folded);
     if (auto bare = without_gutter(line)) {
-      if (std::string folded = fold(*bare); !folded.empty()) forms.push_back(folded);
+      if (std::string folded = fold_whitespace(*bare); !folded.empty()) forms.push_back(folded);
     }
     if (!forms.empty()) out.push_back(std::move(forms));
   }
@@ -96,7 +70,7 @@ int find_quote(FileLines& file, const std::vector<std::vector<std::string>>& quo
   if (redacted_quote && file.redacted.empty()) {
     std::string joined;
     for (const auto& line : file.raw) joined += line + "\n";
-    for (const auto& line : split_lines(redact_secrets(joined))) file.redacted.push_back(fold(line));
+    for (const auto& line : split_lines(redact_secrets(joined))) file.redacted.push_back(fold_whitespace(line));
     file.redacted.resize(file.raw.size());
   }
   auto line_matches = [&](int line, const std::vector<std::string>& forms) {
@@ -153,7 +127,7 @@ int checklist_item(const ModelFinding& finding) {
 // go-style messages: a lowercase first letter (unless the first word is an identifier such as
 // "RLock" or "HTTP"), no final period.
 std::string message_of(const std::string& title) {
-  std::string message = fold(title);
+  std::string message = fold_whitespace(title);
   while (!message.empty() && message.back() == '.') message.pop_back();
   if (message.size() >= 2 && std::isupper(static_cast<unsigned char>(message[0])) &&
       std::islower(static_cast<unsigned char>(message[1])))
@@ -253,7 +227,7 @@ Grounding ground(const ModelReview& review, const git::ChangeSet& change, BlockO
       }
       FileLines lines;
       lines.raw = split_lines(*content);
-      for (const auto& line : lines.raw) lines.folded.push_back(fold(line));
+      for (const auto& line : lines.raw) lines.folded.push_back(fold_whitespace(line));
       cached = files.emplace(path, std::move(lines)).first;
     }
     FileLines& lines = cached->second;
@@ -283,7 +257,7 @@ Grounding ground(const ModelReview& review, const git::ChangeSet& change, BlockO
     size_t indent = text.find_first_not_of(" \t");
     f.location = {path, line, static_cast<int>(indent == std::string::npos ? 1 : indent + 1), line,
                   static_cast<int>(text.size()) + 1};
-    f.fix = fold(claim.recommendation);
+    f.fix = fold_whitespace(claim.recommendation);
     f.snippet = text;
     f.source = "model";
     f.confidence = claim.confidence;
@@ -299,7 +273,7 @@ Grounding ground(const ModelReview& review, const git::ChangeSet& change, BlockO
       if (const auto* decl = declaration_at(decls->second, line); decl && decl->kind == GoDeclaration::Kind::kFunction)
         f.enclosing_function = decl->name;
     }
-    std::string trigger = fold(claim.trigger), falsification = fold(claim.falsification);
+    std::string trigger = fold_whitespace(claim.trigger), falsification = fold_whitespace(claim.falsification);
     if (!trigger.empty()) f.stack += "trigger: " + trigger + "\n";
     if (!falsification.empty()) f.stack += "falsified by: " + falsification + "\n";
     f.fingerprint = compute_fingerprint(f, text, "");

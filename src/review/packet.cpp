@@ -30,18 +30,6 @@ constexpr size_t kMaxStackLineBytes = 160;
 constexpr size_t kMaxMessageLines = 40;
 constexpr size_t kMaxCodeLineBytes = 400;  // minified or generated lines are cut
 
-std::vector<std::string> split_lines(std::string_view text) {
-  std::vector<std::string> lines;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = std::min(text.find('\n', pos), text.size());
-    std::string line(text.substr(pos, end - pos));
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    lines.push_back(std::move(line));
-    pos = end + 1;
-  }
-  return lines;
-}
 
 // A line of code as shown: controls visible, tabs kept, cut (on a character boundary) when long.
 std::string code_line(const std::string& line) {
