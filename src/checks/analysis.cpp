@@ -1,6 +1,7 @@
 #include "checks/analysis.h"
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -158,10 +159,37 @@ class ScopedSink final : public FindingSink {
 
 constexpr uint64_t kParseTimeoutMicros = 10'000'000;
 
+// The package clause read from the text, before any parse: comments and blank lines skipped;
+// "" when the first other line is not `package <name>` (the parse will say what it is).
+std::string clause_of(std::string_view source) {
+  size_t at = 0;
+  while (at < source.size()) {
+    char c = source[at];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+      ++at;
+    } else if (source.compare(at, 2, "//") == 0) {
+      at = source.find('\n', at);
+    } else if (source.compare(at, 2, "/*") == 0) {
+      at = source.find("*/", at + 2);
+      if (at != std::string_view::npos) at += 2;
+    } else {
+      break;
+    }
+    if (at == std::string_view::npos) return "";
+  }
+  if (source.compare(at, 8, "package ") != 0 && source.compare(at, 8, "package\t") != 0) return "";
+  at += 8;
+  while (at < source.size() && (source[at] == ' ' || source[at] == '\t')) ++at;
+  size_t end = at;
+  while (end < source.size() && (std::isalnum(static_cast<unsigned char>(source[end])) || source[end] == '_')) ++end;
+  return std::string(source.substr(at, end - at));
+}
+
 // The Go files of one directory at one revision, parsed and grouped by package clause.
 struct ParsedDir {
   std::map<std::string, std::vector<go::SourceFile>> by_package;
   std::vector<std::string> unreadable, timed_out, generated;
+  std::set<std::string> untouched_packages;  // files of package clauses no changed file has, not parsed
 };
 
 // `reuse`: trees already parsed from another revision, taken when the text is the same.
@@ -169,13 +197,14 @@ struct ParsedDir {
 // the package's blobs are read under it and parsed outside it.
 ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const Config& config, lang::Parser& parser,
                     std::mutex& git_lock, const std::map<std::string, const lang::Tree*>& reuse = {},
-                    unsigned threads = 1) {
+                    unsigned threads = 1, const std::set<std::string>& skip = {},
+                    const std::map<std::string, const git::ChangedFile*>* changed = nullptr) {
   ParsedDir out;
   std::vector<std::pair<std::string, std::string>> contents;
   {
     std::lock_guard<std::mutex> hold(git_lock);
     for (const auto& path : tree.list_dir(dir)) {
-      if (!lang::is_go_file(path) || lang::is_go_testdata(path) || excluded(config, path)) continue;
+      if (!lang::is_go_file(path) || lang::is_go_testdata(path) || excluded(config, path) || skip.count(path)) continue;
       auto size = tree.size(path);
       if (!size || *size > config.max_file_bytes) continue;
       auto content = tree.read(path);
@@ -188,6 +217,26 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
         continue;
       }
       contents.emplace_back(path, std::move(*content));
+    }
+  }
+  // A directory holds up to two packages (`http` and the external tests' `http_test`): parse
+  // only those a changed file belongs to. A clause the text scan cannot read keeps every file.
+  if (changed) {
+    std::vector<std::string> clauses;
+    std::set<std::string> touched;
+    bool readable = true;
+    for (const auto& [path, content] : contents) {
+      clauses.push_back(clause_of(content));
+      readable = readable && !clauses.back().empty();
+      if (changed->count(path)) touched.insert(clauses.back());
+    }
+    if (readable) {
+      std::vector<std::pair<std::string, std::string>> kept;
+      for (size_t i = 0; i < contents.size(); ++i) {
+        if (touched.count(clauses[i])) kept.push_back(std::move(contents[i]));
+        else out.untouched_packages.insert(contents[i].first);
+      }
+      contents = std::move(kept);
     }
   }
   std::vector<lang::Tree> trees(contents.size());
@@ -262,7 +311,8 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser&
   const auto& changed_go = in.changed_go;
   // Every Go file of the package at the new revision: the call graph spans files.
   auto parse_started = std::chrono::steady_clock::now();
-  ParsedDir parsed = parse_dir(*change.revision, dir, in.config, parser, in.git_lock, {}, in.parse_threads);
+  ParsedDir parsed = parse_dir(*change.revision, dir, in.config, parser, in.git_lock, {}, in.parse_threads, {},
+                               change.whole_tree ? nullptr : &changed_go);
   result.parse_time = std::chrono::steady_clock::now() - parse_started;
   for (const auto& path : parsed.unreadable) result.errors.push_back({path, "cannot read the file at the new revision"});
   for (const auto& path : parsed.timed_out)
@@ -277,6 +327,13 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser&
     for (const auto& file : files)
       if (file.syntax_errors && analysable(file.path)) result.syntax_error_files.push_back(file.path);
 
+  // The files of each package clause in the directory (`http` and `http_test` share one): the
+  // old revision of one package need not re-read and re-parse the others.
+  std::map<std::string, std::set<std::string>> paths_of;
+  for (const auto& [name, files] : parsed.by_package)
+    for (const auto& file : files) paths_of[name].insert(file.path);
+  paths_of[std::string(1, '\0')] = parsed.untouched_packages;  // a name no package clause has
+
   for (auto& [name, files] : parsed.by_package) {
     bool touched = std::any_of(files.begin(), files.end(), [&](const go::SourceFile& f) { return analysable(f.path); });
     if (!touched) continue;
@@ -289,10 +346,14 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser&
     GoPackageContext context(package, in.lock_options);
     context.set_change(&change);
     if (change.base) {
-      context.set_base_loader([&in, &parser, &package, dir = dir, name = name]() -> std::unique_ptr<go::Package> {
+      std::set<std::string> other_packages;
+      for (const auto& [other, paths] : paths_of)
+        if (other != name) other_packages.insert(paths.begin(), paths.end());
+      context.set_base_loader([&in, &parser, &package, dir = dir, name = name,
+                               other_packages = std::move(other_packages)]() -> std::unique_ptr<go::Package> {
         std::map<std::string, const lang::Tree*> unchanged;  // most files of the package
         for (const auto& f : package.files()) unchanged[f.path] = &f.tree;
-        ParsedDir old = parse_dir(*in.change.base, dir, in.config, parser, in.git_lock, unchanged);
+        ParsedDir old = parse_dir(*in.change.base, dir, in.config, parser, in.git_lock, unchanged, 1, other_packages);
         auto it = old.by_package.find(name);
         if (it == old.by_package.end()) return nullptr;
         return std::make_unique<go::Package>(dir, std::move(it->second));
