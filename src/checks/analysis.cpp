@@ -332,7 +332,6 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser&
   std::map<std::string, std::set<std::string>> paths_of;
   for (const auto& [name, files] : parsed.by_package)
     for (const auto& file : files) paths_of[name].insert(file.path);
-  paths_of[std::string(1, '\0')] = parsed.untouched_packages;  // a name no package clause has
 
   for (auto& [name, files] : parsed.by_package) {
     bool touched = std::any_of(files.begin(), files.end(), [&](const go::SourceFile& f) { return analysable(f.path); });
@@ -346,7 +345,7 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser&
     GoPackageContext context(package, in.lock_options);
     context.set_change(&change);
     if (change.base) {
-      std::set<std::string> other_packages;
+      std::set<std::string> other_packages = parsed.untouched_packages;
       for (const auto& [other, paths] : paths_of)
         if (other != name) other_packages.insert(paths.begin(), paths.end());
       context.set_base_loader([&in, &parser, &package, dir = dir, name = name,

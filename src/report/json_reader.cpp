@@ -239,7 +239,8 @@ Report merge_reports(const std::vector<std::pair<std::string, Report>>& named_re
                       "rerun the shard that did not finish, then merge all " + std::to_string(count) + " reports");
   }
 
-  std::set<std::string> changes, fingerprints, file_paths, skipped, errors, packages;
+  std::set<std::string> changes, fingerprints, skipped, errors, packages;
+  std::map<std::string, size_t> file_index;  // path -> its place in out.files
   std::map<std::string, size_t> stage_index;
   out.fail_on = FailOn::kNever;
   for (const auto& [name, report] : named_reports) {
@@ -258,12 +259,9 @@ Report merge_reports(const std::vector<std::pair<std::string, Report>>& named_re
       if (fingerprints.insert(f.rule + "\n" + f.fingerprint + "\n" + f.location.file + ":" + std::to_string(f.location.line)).second)
         out.findings.push_back(f);
     for (const auto& file : report.files) {
-      if (file_paths.insert(file.path).second) {
-        out.files.push_back(file);
-      } else {
-        for (auto& existing : out.files)
-          if (existing.path == file.path) existing.analysed = existing.analysed || file.analysed;
-      }
+      auto [it, fresh] = file_index.emplace(file.path, out.files.size());
+      if (fresh) out.files.push_back(file);
+      else out.files[it->second].analysed = out.files[it->second].analysed || file.analysed;
     }
     for (const auto& s : report.skipped)
       if (skipped.insert(s.path + "\n" + s.reason).second) out.skipped.push_back(s);
