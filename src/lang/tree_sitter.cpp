@@ -1,5 +1,6 @@
 #include "lang/tree_sitter.h"
 
+#include <cstdint>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
@@ -32,6 +33,47 @@ const SymbolNames& symbol_names(const TSLanguage* language) {
 }
 
 }  // namespace
+
+TSNode field(TSNode node, const char* name) {
+  if (ts_node_is_null(node)) return node;
+  // A small direct-mapped cache keyed by the name's address (the callers pass literals); a hit is
+  // confirmed by comparing the text, so a reused address with other text only costs a lookup.
+  struct Entry {
+    const char* key = nullptr;
+    const TSLanguage* language = nullptr;
+    const char* name = nullptr;  // the grammar's spelling, for the confirmation
+    TSFieldId id = 0;
+  };
+  thread_local Entry cache[64];
+  const TSLanguage* language = ts_tree_language(node.tree);
+  Entry& entry = cache[(reinterpret_cast<uintptr_t>(name) >> 3) & 63];
+  if (entry.key != name || entry.language != language || !entry.name || std::strcmp(entry.name, name) != 0) {
+    auto length = static_cast<uint32_t>(std::char_traits<char>::length(name));
+    TSFieldId id = ts_language_field_id_for_name(language, name, length);
+    if (id == 0) return ts_node_child_by_field_name(node, name, length);  // not a field of this grammar
+    entry = {name, language, ts_language_field_name_for_id(language, id), id};
+  }
+  return ts_node_child_by_field_id(node, entry.id);
+}
+
+TSSymbol symbol_for(const TSLanguage* language, const char* type) {
+  struct Entry {
+    const char* key = nullptr;
+    const TSLanguage* language = nullptr;
+    const char* name = nullptr;
+    TSSymbol symbol = 0;
+  };
+  thread_local Entry cache[64];
+  Entry& entry = cache[(reinterpret_cast<uintptr_t>(type) >> 3) & 63];
+  if (entry.key != type || entry.language != language || !entry.name || std::strcmp(entry.name, type) != 0) {
+    auto length = static_cast<uint32_t>(std::char_traits<char>::length(type));
+    TSSymbol symbol = ts_language_symbol_for_name(language, type, length, true);
+    // An unknown name gives symbol 0 (the end symbol), which no named node has.
+    entry = {type, language, symbol ? ts_language_symbol_name(language, symbol) : nullptr, symbol};
+    if (!symbol) return 0;
+  }
+  return entry.symbol;
+}
 
 const char* node_type(TSNode node) {
   const TSLanguage* language = ts_tree_language(node.tree);

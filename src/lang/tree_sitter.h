@@ -68,6 +68,9 @@ class QueryCursor {
 // ts_node_type, from a per-language table of symbol names: the rules ask a node's type tens of
 // millions of times on a large tree, and tree-sitter's own lookup was a fifth of `check --all`.
 const char* node_type(TSNode node);
+// The symbol nodes of a named `type` have (ts_node_symbol), looked up once per name and thread;
+// a symbol no node has when the grammar has no such type.
+TSSymbol symbol_for(const TSLanguage* language, const char* type);
 inline bool is(TSNode node, const char* type) {
   if (ts_node_is_null(node)) return false;
   const char* actual = node_type(node);
@@ -75,10 +78,9 @@ inline bool is(TSNode node, const char* type) {
 }
 // The tree-sitter calls below dereference their node; on a null node (a missing part of a
 // syntax error) these return a null node or zero instead.
-inline TSNode field(TSNode node, const char* name) {
-  if (ts_node_is_null(node)) return node;
-  return ts_node_child_by_field_name(node, name, static_cast<uint32_t>(std::char_traits<char>::length(name)));
-}
+// The field's id is looked up once per name and thread: tree-sitter's own lookup compares the
+// name with every field name of the grammar, and the rules ask for fields millions of times.
+TSNode field(TSNode node, const char* name);
 inline TSNode parent(TSNode node) { return ts_node_is_null(node) ? node : ts_node_parent(node); }
 inline uint32_t named_count(TSNode node) { return ts_node_is_null(node) ? 0 : ts_node_named_child_count(node); }
 inline TSNode named_child(TSNode node, uint32_t i) {

@@ -47,7 +47,8 @@ void CallWithoutContextCheck::check_package(GoPackageContext& context, FindingSi
   // Same-package functions without a ctx parameter that make their own root context.
   std::map<const Function*, TSNode> makes_root;
   for (const auto& fn : package.functions()) {
-    if (fn.name.empty() || takes_context(fn)) continue;
+    if (fn.name.empty() || takes_context(fn) || ts_node_is_null(fn.body) || !imports_path(*fn.file, "context")) continue;
+    if (!mentions(*fn.file, fn.body, "Background") && !mentions(*fn.file, fn.body, "TODO")) continue;
     for_each_node(fn.body, [&](TSNode node) {
       if (makes_root.count(&fn)) return false;
       if (is_package_call(*fn.file, node, "context", {"Background", "TODO"})) makes_root[&fn] = node;
@@ -61,11 +62,13 @@ void CallWithoutContextCheck::check_package(GoPackageContext& context, FindingSi
     for_each_node(fn.body, [&](TSNode call) {
       if (!lang::is(call, "call_expression")) return true;
       TSNode function = unparen(lang::field(call, "function"));
+      auto member = package_member(file, function);
+      if (!member && (makes_root.empty() || !lang::is(function, "identifier"))) return true;
       Finding finding;
       finding.location = location_at(file, call);
       finding.enclosing_function = fn.display_name;
       std::string callee = text_of(file, function);
-      if (auto member = package_member(file, function)) {
+      if (member) {
         const Variant* v = uncancellable(member->first, member->second);
         if (!v) return true;
         // `req, _ := http.NewRequest(...); req = req.WithContext(ctx)`: the older idiom, cancellable.

@@ -1,8 +1,10 @@
 #include "checks/go/LockCopyCheck.h"
 
+#include <algorithm>
 #include <set>
 
 #include "checks/go/lock_findings.h"
+#include "checks/go/model/syntax.h"
 
 namespace patchgate::checks::go {
 
@@ -58,6 +60,10 @@ Location location_of_node(const SourceFile& file, TSNode node) {
 
 void LockCopyCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   const Package& package = context.package();
+  // Every sync value is spelled `sync.X` in a file that imports sync.
+  if (std::none_of(package.files().begin(), package.files().end(),
+                   [](const SourceFile& file) { return imports_path(file, "sync"); }))
+    return;
   for (const auto& fn : package.functions()) {
     if (!lang::is(fn.node, "function_declaration") && !lang::is(fn.node, "method_declaration")) continue;
     const SourceFile& file = *fn.file;
@@ -101,6 +107,20 @@ void LockCopyCheck::check_package(GoPackageContext& context, FindingSink& sink) 
 
     // `v := *p` (and `v = *p`) where *p holds a lock: the copy gets its own, unshared lock.
     if (ts_node_is_null(fn.body)) continue;
+    // Only a pointer parameter or receiver (of fn or a function around it) can be dereferenced
+    // that way: without one whose pointee holds a lock, the body need not be walked.
+    bool lock_pointer = false;
+    for (const Function* f = &fn; f && !lock_pointer; f = f->enclosing) {
+      for (const auto& p : f->params) {
+        if (!p.type.pointer) continue;
+        TypeRef pointee = p.type;
+        pointee.pointer = false;
+        lock_pointer = lock_pointer || !held_lock_path(package, pointee).empty();
+      }
+      if (!f->receiver_name.empty())
+        lock_pointer = lock_pointer || !held_lock_path(package, TypeRef::named("", f->receiver_type, false)).empty();
+    }
+    if (!lock_pointer) continue;
     std::vector<TSNode> stack{fn.body};
     while (!stack.empty()) {
       TSNode node = stack.back();

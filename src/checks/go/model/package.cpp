@@ -367,14 +367,25 @@ void Package::index_literals(const SourceFile& file) {
     if (fn.file == &file) declared[{ts_node_start_byte(fn.node), ts_node_end_byte(fn.node)}] = &fn;
   std::map<const Function*, int> literal_counts;
   std::vector<std::pair<uint32_t, const Function*>> around;  // (end byte, function) of the functions entered
+  // Every node of the file is visited: its symbol is read once and compared with these.
+  const TSLanguage* language = ts_tree_language(file.tree.root().tree);
+  const TSSymbol function_declaration = lang::symbol_for(language, "function_declaration");
+  const TSSymbol method_declaration = lang::symbol_for(language, "method_declaration");
+  const TSSymbol func_literal = lang::symbol_for(language, "func_literal");
+  const TSSymbol call_expression = lang::symbol_for(language, "call_expression");
+  const bool new_cond = file.tree.source().find("NewCond") != std::string::npos;
   walk_tree(file.tree.root(), [&](TSNode node) {
+    TSSymbol symbol = ts_node_symbol(node);
+    if (symbol != function_declaration && symbol != method_declaration && symbol != func_literal &&
+        symbol != call_expression)
+      return true;
     uint32_t start = ts_node_start_byte(node);
     while (!around.empty() && start >= around.back().first) around.pop_back();
     const Function* enclosing = around.empty() ? nullptr : around.back().second;
-    if (is(node, "function_declaration") || is(node, "method_declaration")) {
+    if (symbol == function_declaration || symbol == method_declaration) {
       auto it = declared.find({start, ts_node_end_byte(node)});
       if (it != declared.end()) around.emplace_back(ts_node_end_byte(node), it->second);
-    } else if (is(node, "func_literal")) {
+    } else if (symbol == func_literal) {
       Function fn;
       fn.node = node;
       fn.body = field(node, "body");
@@ -385,7 +396,7 @@ void Package::index_literals(const SourceFile& file) {
       fn.display_name = (enclosing ? enclosing->display_name : std::string("init")) + ".func" + std::to_string(n);
       functions_.push_back(std::move(fn));
       around.emplace_back(ts_node_end_byte(node), &functions_.back());
-    } else if (is(node, "call_expression")) {
+    } else if (new_cond) {
       note_new_cond(node, file, enclosing);
     }
     return true;

@@ -50,10 +50,16 @@ const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {
   if (found != flats_.end()) return &found->second;
   if (nodes_ >= kMaxNodes) return nullptr;
   Flat& out = flats_[{root.id, root.tree}];
+  const TSLanguage* language = ts_tree_language(root.tree);
+  uint32_t symbols = ts_language_symbol_count(language);
+  TSSymbol literal = lang::symbol_for(language, "func_literal");
+  out.types.assign((symbols + 63) / 64, 0);
   auto add = [&](TSNode node) {
+    TSSymbol symbol = ts_node_symbol(node);
     out.nodes.push_back(node);
     out.end.push_back(0);
-    out.literal.push_back(is(node, "func_literal"));
+    out.literal.push_back(symbol == literal);
+    if (symbol < symbols) out.types[symbol / 64] |= uint64_t{1} << (symbol % 64);
     return static_cast<uint32_t>(out.nodes.size() - 1);
   };
   // Iterative, so a deeply nested expression cannot exhaust the stack. `open` holds the named
@@ -108,6 +114,27 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
     }
     i = visit(flat.nodes[i]) ? i + 1 : flat.end[i];
   }
+}
+
+bool contains_type(TSNode root, const char* type) {
+  if (ts_node_is_null(root)) return false;
+  if (const SyntaxCache::Flat* cached = active_cache ? active_cache->flat(root) : nullptr) {
+    TSSymbol symbol = lang::symbol_for(ts_tree_language(root.tree), type);
+    return symbol / 64 < cached->types.size() && (cached->types[symbol / 64] >> (symbol % 64) & 1);
+  }
+  bool found = false;
+  walk(root, [&](TSNode node) { return !(found = found || is(node, type)); }, true);
+  return found;
+}
+
+bool mentions(const SourceFile& file, TSNode node, std::string_view word) {
+  return file.tree.text(node).find(word) != std::string_view::npos;
+}
+
+bool imports_path(const SourceFile& file, std::string_view path) {
+  for (const auto& [alias, imported] : file.imports)
+    if (imported == path) return true;
+  return false;
 }
 
 std::optional<std::pair<std::string, std::string>> package_member(const SourceFile& file, TSNode expr) {
@@ -349,10 +376,13 @@ std::set<std::string> names_declared_as(const Package& package, const char* path
                                         std::initializer_list<const char*> ctors) {
   std::set<std::string> names;
   for (const auto& file : package.files()) {
-    // A file that does not import path cannot name its type.
-    bool imports = false;
-    for (const auto& [alias, imported] : file.imports) imports |= imported == path;
-    if (!imports) continue;
+    // A file that does not import path cannot name its type, and one that never spells the
+    // type's or a constructor's name cannot either.
+    if (!imports_path(file, path)) continue;
+    std::string_view source = file.tree.source();
+    bool spelled = source.find(type) != std::string_view::npos;
+    for (const char* ctor : ctors) spelled = spelled || source.find(ctor) != std::string_view::npos;
+    if (!spelled) continue;
     // `path.type{}`, `&path.type{}`, `new(path.type)`, or one of the constructors.
     auto makes = [&](TSNode value) {
       value = unparen(value);

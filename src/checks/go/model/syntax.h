@@ -1,10 +1,12 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -35,6 +37,7 @@ class SyntaxCache {
     std::vector<TSNode> nodes;   // named nodes in pre-order; nodes[0] is the root
     std::vector<uint32_t> end;   // one past the last node of each node's subtree
     std::vector<bool> literal;   // func_literal nodes
+    std::vector<uint64_t> types; // bit s set: a named node of symbol s is in the tree (literals too)
   };
   // The flattened root, built on first use; nullptr once the cache holds kMaxNodes nodes (a
   // generated package of megabytes walks uncached rather than double its memory).
@@ -51,6 +54,16 @@ class SyntaxCache {
   size_t nodes_ = 0;
   SyntaxCache* previous_;
 };
+
+// Is there a named node of `type` under root, function literals included? A cheap first test
+// that lets a rule skip a body that cannot hold what it looks for: read from the SyntaxCache's
+// flattened tree when one is active, else found by a walk.
+bool contains_type(TSNode root, const char* type);
+// Does the text of node contain `word`? The same kind of first test, for names (`Wait`, `close`).
+bool mentions(const SourceFile& file, TSNode node, std::string_view word);
+
+// Does file import the package at `path` (under any name)?
+bool imports_path(const SourceFile& file, std::string_view path);
 
 // `alias.Name` where alias is an import of file: the import path and "Name".
 std::optional<std::pair<std::string, std::string>> package_member(const SourceFile& file, TSNode expr);
