@@ -352,10 +352,15 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser&
                                other_packages = std::move(other_packages)]() -> std::unique_ptr<go::Package> {
         std::map<std::string, const lang::Tree*> unchanged;  // most files of the package
         for (const auto& f : package.files()) unchanged[f.path] = &f.tree;
-        ParsedDir old = parse_dir(*in.change.base, dir, in.config, parser, in.git_lock, unchanged, 1, other_packages);
+        ParsedDir old =
+            parse_dir(*in.change.base, dir, in.config, parser, in.git_lock, unchanged, in.parse_threads, other_packages);
         auto it = old.by_package.find(name);
         if (it == old.by_package.end()) return nullptr;
         return std::make_unique<go::Package>(dir, std::move(it->second));
+      });
+      context.set_base_reader([&in](const std::string& path) {
+        std::lock_guard<std::mutex> hold(in.git_lock);
+        return in.change.base->read(path);
       });
     }
     go::SyntaxCache syntax_cache;  // every rule walks the same function bodies: flatten each once

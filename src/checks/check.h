@@ -79,6 +79,14 @@ class GoPackageContext {
   // The same package at the change's old revision, parsed on first use; nullptr when there is
   // none (a new package, a whole-tree run).
   void set_base_loader(std::function<std::unique_ptr<go::Package>()> loader) { base_loader_ = std::move(loader); }
+  // Reads one file's text at the old revision (nullopt if it has none there).
+  void set_base_reader(std::function<std::optional<std::string>(const std::string&)> reader) {
+    base_reader_ = std::move(reader);
+  }
+  // Could any of these functions of the new revision be declared at the old one? False only when
+  // no file the change leaves alone declares one and no old text of a file the change touches
+  // spells its name: then there is nothing to compare with, and the old package need not be parsed.
+  bool base_may_declare(const std::vector<const go::Function*>& functions) const;
   const go::Package* base_package();
   // The old package's lock analysis, walking only the functions `root` accepts (first call wins).
   const go::LockAnalysis* base_locks(const std::function<bool(const go::Function&)>& root);
@@ -89,6 +97,7 @@ class GoPackageContext {
   std::unique_ptr<go::LockAnalysis> locks_;
   const git::ChangeSet* change_ = nullptr;
   std::function<std::unique_ptr<go::Package>()> base_loader_;
+  std::function<std::optional<std::string>(const std::string&)> base_reader_;
   bool base_loaded_ = false;
   std::unique_ptr<go::Package> base_;
   std::unique_ptr<go::LockAnalysis> base_locks_;

@@ -100,6 +100,7 @@ RuleInfo LockDriftCheck::info() {
 LockDriftCheck::LockDriftCheck(const RuleOptions&) {}
 
 void LockDriftCheck::check_package(GoPackageContext& context, FindingSink& sink) {
+  if (context.whole_tree()) return;  // no old revision to drift from
   std::vector<const Function*> changed;
   for (const auto& fn : context.package().functions()) {
     if (fn.name.empty() || ts_node_is_null(fn.body)) continue;  // literals are judged with their function
@@ -108,7 +109,9 @@ void LockDriftCheck::check_package(GoPackageContext& context, FindingSink& sink)
     int first = lang::line_of(fn.node), last = static_cast<int>(ts_node_end_point(fn.node).row) + 1;
     if (file->touched_lines.touches(first, last)) changed.push_back(&fn);
   }
-  if (changed.empty()) return;
+  // Functions the change adds have no old lock behaviour: when every changed one is new, the
+  // old package is not parsed at all.
+  if (changed.empty() || !context.base_may_declare(changed)) return;
   std::set<std::string> names;
   for (const Function* fn : changed) names.insert(fn->display_name);
   // Only the changed functions (and their callees) are walked at the old revision, with the
