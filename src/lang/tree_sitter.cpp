@@ -1,5 +1,6 @@
 #include "lang/tree_sitter.h"
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <stdexcept>
@@ -75,12 +76,39 @@ TSSymbol symbol_for(const TSLanguage* language, const char* type) {
   return entry.symbol;
 }
 
+namespace {
+// Counts deleted trees: a remembered node is trusted only while no tree has been deleted since,
+// so an address reused by a later tree is never mistaken for the node remembered.
+std::atomic<uint64_t> trees_deleted{0};
+}  // namespace
+
+void TreeDeleter::operator()(TSTree* tree) const {
+  trees_deleted.fetch_add(1, std::memory_order_relaxed);
+  ts_tree_delete(tree);
+}
+
 const char* node_type(TSNode node) {
+  // Code asks one node for its type several times in a row (`is(n, "block") || is(n, "if_statement")
+  // || ...`): the last answer is kept per thread.
+  struct Last {
+    const void* id = nullptr;
+    const TSTree* tree = nullptr;
+    uint32_t alias = 0;
+    uint64_t epoch = 0;
+    const char* type = nullptr;
+  };
+  thread_local Last last;
+  uint64_t epoch = trees_deleted.load(std::memory_order_relaxed);
+  if (last.type && node.id == last.id && node.tree == last.tree && node.context[3] == last.alias && epoch == last.epoch)
+    return last.type;
   const TSLanguage* language = ts_tree_language(node.tree);
   const SymbolNames& table = symbol_names(language);
   TSSymbol symbol = ts_node_symbol(node);
-  if (symbol < table.names.size() && table.names[symbol]) return table.names[symbol];
-  return ts_node_type(node);  // ERROR and the other built-in symbols past the table
+  const char* type = symbol < table.names.size() && table.names[symbol]
+                         ? table.names[symbol]
+                         : ts_node_type(node);  // ERROR and the other built-in symbols past the table
+  last = {node.id, node.tree, node.context[3], epoch, type};
+  return type;
 }
 
 std::string_view Tree::text(TSNode node) const {

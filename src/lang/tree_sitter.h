@@ -13,7 +13,7 @@ namespace patchgate::lang {
 
 // Move-only owners of tree-sitter handles.
 struct ParserDeleter { void operator()(TSParser* p) const { ts_parser_delete(p); } };
-struct TreeDeleter { void operator()(TSTree* t) const { ts_tree_delete(t); } };
+struct TreeDeleter { void operator()(TSTree* t) const; };
 struct QueryDeleter { void operator()(TSQuery* q) const { ts_query_delete(q); } };
 struct QueryCursorDeleter { void operator()(TSQueryCursor* c) const { ts_query_cursor_delete(c); } };
 

@@ -41,7 +41,7 @@ bool has_exit(const SourceFile& file, TSNode loop) {
 void GoroutineNoStopCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   const Package& package = context.package();
   for (const auto& fn : package.functions()) {
-    if (!contains_type(fn.body, "go_statement")) continue;
+    if (!contains_type(fn, "go_statement")) continue;
     const SourceFile& file = *fn.file;
     // Goroutines of a program's main or init, or of an example, live as long as the program by design.
     const Function* outer = &fn;

@@ -22,7 +22,7 @@ bool is_receive_of(const SourceFile& file, TSNode node, const std::string& chann
 void GoroutineSendLeakCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   for (const auto& fn : context.package().functions()) {
     // A goroutine that sends on an unbuffered channel made here: `make(chan T)` and `go`.
-    if (!contains_type(fn.body, "go_statement") || !contains_type(fn.body, "channel_type")) continue;
+    if (!contains_type(fn, "go_statement") || !contains_type(fn, "channel_type")) continue;
     const SourceFile& file = *fn.file;
     // Unbuffered channels made here.
     std::vector<std::pair<std::string, TSNode>> channels;

@@ -46,7 +46,7 @@ bool signal_value(const SourceFile& file, TSNode value) {
 void SelectDefaultCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   const Package& package = context.package();
   for (const auto& fn : package.functions()) {
-    if (!contains_type(fn.body, "select_statement")) continue;
+    if (!contains_type(fn, "select_statement")) continue;
     const SourceFile& file = *fn.file;
     for_each_node(fn.body, [&](TSNode select) {
       if (!lang::is(select, "select_statement")) return true;

@@ -81,7 +81,7 @@ bool bounded(const SourceFile& file, TSNode loop, TSNode go) {
 
 void UnboundedGoroutinesCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   for (const auto& fn : context.package().functions()) {
-    if (!contains_type(fn.body, "go_statement")) continue;
+    if (!contains_type(fn, "go_statement")) continue;
     const SourceFile& file = *fn.file;
     for_each_node(fn.body, [&](TSNode go) {
       if (!lang::is(go, "go_statement")) return true;

@@ -361,14 +361,18 @@ void Package::index_file(const SourceFile& file) {
 }
 
 void Package::index_literals(const SourceFile& file) {
-  // One pre-order walk; each literal remembers the innermost function around it.
-  std::map<std::pair<uint32_t, uint32_t>, const Function*> declared;
-  for (const auto& fn : functions_)
+  // One pre-order walk; each literal remembers the innermost function around it, and each
+  // function the types of the nodes in it.
+  std::map<std::pair<uint32_t, uint32_t>, Function*> declared;
+  for (auto& fn : functions_)
     if (fn.file == &file) declared[{ts_node_start_byte(fn.node), ts_node_end_byte(fn.node)}] = &fn;
   std::map<const Function*, int> literal_counts;
-  std::vector<std::pair<uint32_t, const Function*>> around;  // (end byte, function) of the functions entered
+  std::vector<std::pair<uint32_t, Function*>> around;  // (end byte, function) of the functions entered
+  std::vector<std::pair<Function*, Function*>> nested;  // (literal, the function around it) in pre-order
   // Every node of the file is visited: its symbol is read once and compared with these.
   const TSLanguage* language = ts_tree_language(file.tree.root().tree);
+  const uint32_t symbols = ts_language_symbol_count(language);
+  for (auto& [range, fn] : declared) fn->node_types.assign((symbols + 63) / 64, 0);
   const TSSymbol function_declaration = lang::symbol_for(language, "function_declaration");
   const TSSymbol method_declaration = lang::symbol_for(language, "method_declaration");
   const TSSymbol func_literal = lang::symbol_for(language, "func_literal");
@@ -376,12 +380,13 @@ void Package::index_literals(const SourceFile& file) {
   const bool new_cond = file.tree.source().find("NewCond") != std::string::npos;
   walk_tree(file.tree.root(), [&](TSNode node) {
     TSSymbol symbol = ts_node_symbol(node);
+    uint32_t start = ts_node_start_byte(node);
+    while (!around.empty() && start >= around.back().first) around.pop_back();
+    if (!around.empty() && symbol < symbols) around.back().second->node_types[symbol / 64] |= uint64_t{1} << (symbol % 64);
     if (symbol != function_declaration && symbol != method_declaration && symbol != func_literal &&
         symbol != call_expression)
       return true;
-    uint32_t start = ts_node_start_byte(node);
-    while (!around.empty() && start >= around.back().first) around.pop_back();
-    const Function* enclosing = around.empty() ? nullptr : around.back().second;
+    Function* enclosing = around.empty() ? nullptr : around.back().second;
     if (symbol == function_declaration || symbol == method_declaration) {
       auto it = declared.find({start, ts_node_end_byte(node)});
       if (it != declared.end()) around.emplace_back(ts_node_end_byte(node), it->second);
@@ -394,13 +399,20 @@ void Package::index_literals(const SourceFile& file) {
       fn.enclosing = enclosing;
       int n = ++literal_counts[enclosing];
       fn.display_name = (enclosing ? enclosing->display_name : std::string("init")) + ".func" + std::to_string(n);
+      fn.node_types.assign((symbols + 63) / 64, 0);
+      fn.node_types[symbol / 64] |= uint64_t{1} << (symbol % 64);
       functions_.push_back(std::move(fn));
       around.emplace_back(ts_node_end_byte(node), &functions_.back());
+      nested.emplace_back(&functions_.back(), enclosing);
     } else if (new_cond) {
       note_new_cond(node, file, enclosing);
     }
     return true;
   });
+  // A function holds what its literals hold: innermost first, so each passes on its own literals'.
+  for (auto it = nested.rbegin(); it != nested.rend(); ++it)
+    if (Function* outer = it->second)
+      for (size_t word = 0; word < outer->node_types.size(); ++word) outer->node_types[word] |= it->first->node_types[word];
 }
 
 void Package::note_new_cond(TSNode call, const SourceFile& file, const Function* enclosing) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
@@ -91,6 +92,10 @@ struct Function {
 
   // "TokenBucket.Allow", "helper", or "Allow.func1"-style names for literals.
   std::string display_name;
+
+  // One bit per grammar symbol: the types of the named nodes in the declaration or literal (its
+  // own literals included). Read by contains_type(fn, type).
+  std::vector<uint64_t> node_types;
 };
 
 class Package {

@@ -50,16 +50,11 @@ const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {
   if (found != flats_.end()) return &found->second;
   if (nodes_ >= kMaxNodes) return nullptr;
   Flat& out = flats_[{root.id, root.tree}];
-  const TSLanguage* language = ts_tree_language(root.tree);
-  uint32_t symbols = ts_language_symbol_count(language);
-  TSSymbol literal = lang::symbol_for(language, "func_literal");
-  out.types.assign((symbols + 63) / 64, 0);
+  const TSSymbol literal = lang::symbol_for(ts_tree_language(root.tree), "func_literal");
   auto add = [&](TSNode node) {
-    TSSymbol symbol = ts_node_symbol(node);
     out.nodes.push_back(node);
     out.end.push_back(0);
-    out.literal.push_back(symbol == literal);
-    if (symbol < symbols) out.types[symbol / 64] |= uint64_t{1} << (symbol % 64);
+    out.literal.push_back(ts_node_symbol(node) == literal);
     return static_cast<uint32_t>(out.nodes.size() - 1);
   };
   // Iterative, so a deeply nested expression cannot exhaust the stack. `open` holds the named
@@ -118,13 +113,15 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
 
 bool contains_type(TSNode root, const char* type) {
   if (ts_node_is_null(root)) return false;
-  if (const SyntaxCache::Flat* cached = active_cache ? active_cache->flat(root) : nullptr) {
-    TSSymbol symbol = lang::symbol_for(ts_tree_language(root.tree), type);
-    return symbol / 64 < cached->types.size() && (cached->types[symbol / 64] >> (symbol % 64) & 1);
-  }
   bool found = false;
   walk(root, [&](TSNode node) { return !(found = found || is(node, type)); }, true);
   return found;
+}
+
+bool contains_type(const Function& fn, const char* type) {
+  if (fn.node_types.empty()) return contains_type(fn.node, type);
+  TSSymbol symbol = lang::symbol_for(ts_tree_language(fn.node.tree), type);
+  return symbol / 64 < fn.node_types.size() && (fn.node_types[symbol / 64] >> (symbol % 64) & 1);
 }
 
 bool mentions(const SourceFile& file, TSNode node, std::string_view word) {

@@ -37,7 +37,6 @@ class SyntaxCache {
     std::vector<TSNode> nodes;   // named nodes in pre-order; nodes[0] is the root
     std::vector<uint32_t> end;   // one past the last node of each node's subtree
     std::vector<bool> literal;   // func_literal nodes
-    std::vector<uint64_t> types; // bit s set: a named node of symbol s is in the tree (literals too)
   };
   // The flattened root, built on first use; nullptr once the cache holds kMaxNodes nodes (a
   // generated package of megabytes walks uncached rather than double its memory).
@@ -55,10 +54,12 @@ class SyntaxCache {
   SyntaxCache* previous_;
 };
 
-// Is there a named node of `type` under root, function literals included? A cheap first test
-// that lets a rule skip a body that cannot hold what it looks for: read from the SyntaxCache's
-// flattened tree when one is active, else found by a walk.
+// Is there a named node of `type` under root, function literals included? (A walk.)
 bool contains_type(TSNode root, const char* type);
+// The same for a whole function, signature and literals included, read from the node types its
+// package recorded while indexing it: a first test that lets a rule skip a function that cannot
+// hold what it looks for, without walking it.
+bool contains_type(const Function& fn, const char* type);
 // Does the text of node contain `word`? The same kind of first test, for names (`Wait`, `close`).
 bool mentions(const SourceFile& file, TSNode node, std::string_view word);
 
