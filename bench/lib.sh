@@ -190,3 +190,23 @@ time_runs() {
     }'
 }
 
+
+# The other common shape of an AI patch: edits inside existing functions (so go-lock-drift
+# compares them with the old revision). In the standard library copy $1, net/http:
+# Transport.CloseIdleConnections sleeps with idleMu held, and Server.Shutdown waits for its
+# listeners before unlocking srv.mu. Prints the number of changed lines; fails if either
+# function is not found.
+edit_std_functions() {
+  local std=$1
+  sed -i '/^func (t \*Transport) CloseIdleConnections() {$/,/^}$/ s/^\tt\.idleMu\.Lock()$/&\n\ttime.Sleep(10 * time.Millisecond) \/\/ let in-flight dials settle/' \
+    "$std/net/http/transport.go"
+  sed -i '/^func (srv \*Server) Shutdown(ctx context.Context) error {$/,/^}$/ {
+      /^\tsrv\.mu\.Unlock()$/d
+      s/^\tsrv\.listenerGroup\.Wait()$/&\n\tsrv.mu.Unlock()/
+    }' "$std/net/http/server.go"
+  git -C "$std" add -A
+  local changed
+  changed=$(git -C "$std" diff --cached --numstat | awk '{a+=$1+$2} END {print a+0}')
+  [ "$changed" -ge 3 ] || { echo "bench: net/http no longer has the functions edit_std_functions edits" >&2; return 1; }
+  echo "$changed"
+}

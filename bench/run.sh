@@ -8,7 +8,8 @@
 # Rows:
 #   1. check --staged, a typical AI patch (5 files, ~300 added lines, one package), in a synthetic
 #      repository of 2,000 Go files and in a git repository made from the Go standard library
-#      source that golang-go ships: median and p90 over RUNS runs;
+#      source that golang-go ships: median and p90 over RUNS runs; and, in the standard library,
+#      a small patch editing two existing functions (the old revision is then analysed too);
 #   2. go vet and staticcheck on the changed package, warm caches, the same way, and the ratio;
 #   3. check --all over the standard library with --jobs 1 and --jobs 2: wall time, MB/s, peak RSS;
 #      and warm `go vet std` for comparison;
@@ -103,6 +104,15 @@ if [ -n "$staticcheck" ]; then
   read -r ss_med ss_p90 < <(time_runs "$work" "$staticcheck" net/http)
   row "  staticcheck net/http (warm)" "$ss_med" "$ss_p90" "patchgate/staticcheck $(awk -v a="$sg_med" -v b="$ss_med" 'BEGIN{printf "%.2f", a/b}')"
 fi
+
+# The same package, with the other shape of patch: edits inside two existing locking functions,
+# which go-lock-drift compares with the old revision (so the old package is parsed too).
+git -C "$std" reset -q --hard
+edited=$(edit_std_functions "$std")
+(cd "$std" && "$bin" check --staged >/dev/null 2>&1) || true
+read -r se_med se_p90 < <(time_runs "$std" "$bin" check --staged)
+row "check --staged, standard library ($edited lines in 2 net/http functions)" "$se_med" "$se_p90" \
+  "patchgate/vet $(awk -v a="$se_med" -v b="$sv_med" 'BEGIN{printf "%.2f", a/b}')"
 
 # --- 3 and 4: the whole standard library --------------------------------------------------------
 git -C "$std" reset -q --hard

@@ -4,6 +4,7 @@
 #include "checks/analysis.h"
 #include "core/config.h"
 #include "lang/go.h"
+#include "lang/tree_sitter.h"
 
 using namespace patchgate;
 
@@ -126,4 +127,28 @@ TEST_CASE("a change to one package of a directory is analysed whatever the other
     CHECK(report.findings[0].rule == "go-double-lock");
     CHECK(report.findings[0].location.file == changed);
   }
+}
+
+TEST_CASE("node types, symbols and fields stay right across trees that come and go", "[analysis]") {
+  lang::Parser parser(lang::go_language());
+  // Parse and drop many trees: a remembered node type or field must never leak from a deleted
+  // tree into a new one that happens to reuse its memory.
+  for (int round = 0; round < 200; ++round) {
+    bool function_first = round % 2 == 0;
+    std::string source = function_first ? "package p\n\nfunc f(a int) { go f(a) }\n"
+                                        : "package p\n\ntype T struct{ mu int }\n";
+    lang::Tree tree = parser.parse(source);
+    TSNode decl = ts_node_named_child(tree.root(), 1);
+    INFO("round " << round);
+    REQUIRE(lang::is(decl, function_first ? "function_declaration" : "type_declaration"));
+    CHECK(lang::is(decl, "function_declaration") == function_first);
+    CHECK(ts_node_symbol(decl) ==
+          lang::symbol_for(ts_tree_language(decl.tree), function_first ? "function_declaration" : "type_declaration"));
+    TSNode name = lang::field(decl, "name");
+    CHECK(ts_node_is_null(name) == !function_first);
+    if (function_first) CHECK(tree.text(name) == "f");
+  }
+  lang::Tree tree = parser.parse("package p\n");
+  CHECK(lang::symbol_for(ts_tree_language(tree.root().tree), "no_such_node_type") == 0);
+  CHECK(ts_node_is_null(lang::field(tree.root(), "no_such_field")));
 }
