@@ -192,7 +192,8 @@ struct ParsedDir {
   std::set<std::string> untouched_packages;  // files of package clauses no changed file has, not parsed
 };
 
-// `reuse`: trees already parsed from another revision, taken when the text is the same.
+// `reuse`: trees already parsed from another revision: taken as they are when the text is the
+// same, else the text is reparsed from them (only the part that differs is parsed again).
 // `git_lock` guards the SourceTree: libgit2 handles are not shared across threads unguarded, so
 // the package's blobs are read under it and parsed outside it.
 ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const Config& config, lang::Parser& parser,
@@ -243,8 +244,12 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
   auto parse_one = [&](size_t i, lang::Parser& with) {
     auto& [path, content] = contents[i];
     auto same = reuse.find(path);
-    trees[i] = same != reuse.end() && same->second->source() == content ? same->second->copy()
-                                                                         : with.parse(std::move(content), kParseTimeoutMicros);
+    if (same == reuse.end())
+      trees[i] = with.parse(std::move(content), kParseTimeoutMicros);
+    else if (same->second->source() == content)
+      trees[i] = same->second->copy();
+    else  // the same file at the other revision: only what the change touched is parsed again
+      trees[i] = with.reparse(*same->second, std::move(content), kParseTimeoutMicros);
   };
   // The pre-commit case is one package: its files are parsed on the threads the pool would
   // otherwise leave idle.

@@ -1,5 +1,6 @@
 #include "lang/tree_sitter.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <mutex>
@@ -127,6 +128,50 @@ Parser::Parser(const TSLanguage* language) : parser_(ts_parser_new()) {
 Tree Parser::parse(std::string source, uint64_t timeout_micros) {
   ts_parser_set_timeout_micros(parser_.get(), timeout_micros);
   TSTree* tree = ts_parser_parse_string(parser_.get(), nullptr, source.data(), static_cast<uint32_t>(source.size()));
+  if (!tree) {
+    ts_parser_reset(parser_.get());
+    return Tree();
+  }
+  return Tree(tree, std::move(source));
+}
+
+namespace {
+
+// The row and byte column of a byte offset, as tree-sitter counts them.
+TSPoint point_at(const std::string& text, size_t offset) {
+  TSPoint point{0, 0};
+  size_t line_start = 0;
+  for (size_t at = text.find('\n'); at != std::string::npos && at < offset; at = text.find('\n', at + 1)) {
+    ++point.row;
+    line_start = at + 1;
+  }
+  point.column = static_cast<uint32_t>(offset - line_start);
+  return point;
+}
+
+}  // namespace
+
+Tree Parser::reparse(const Tree& previous, std::string source, uint64_t timeout_micros) {
+  if (!previous.tree_) return parse(std::move(source), timeout_micros);
+  const std::string& before = previous.source_;
+  size_t limit = std::min(before.size(), source.size());
+  size_t prefix = 0;
+  while (prefix < limit && before[prefix] == source[prefix]) ++prefix;
+  size_t suffix = 0;
+  while (suffix < limit - prefix && before[before.size() - 1 - suffix] == source[source.size() - 1 - suffix]) ++suffix;
+  TSInputEdit edit;
+  edit.start_byte = static_cast<uint32_t>(prefix);
+  edit.old_end_byte = static_cast<uint32_t>(before.size() - suffix);
+  edit.new_end_byte = static_cast<uint32_t>(source.size() - suffix);
+  edit.start_point = point_at(before, prefix);
+  edit.old_end_point = point_at(before, before.size() - suffix);
+  edit.new_end_point = point_at(source, source.size() - suffix);
+  // The edit goes to a copy: previous's nodes stay as they were (tree-sitter copies what it edits).
+  std::unique_ptr<TSTree, TreeDeleter> base(ts_tree_copy(previous.tree_.get()));
+  ts_tree_edit(base.get(), &edit);
+  ts_parser_set_timeout_micros(parser_.get(), timeout_micros);
+  TSTree* tree =
+      ts_parser_parse_string(parser_.get(), base.get(), source.data(), static_cast<uint32_t>(source.size()));
   if (!tree) {
     ts_parser_reset(parser_.get());
     return Tree();

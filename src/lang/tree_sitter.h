@@ -30,6 +30,7 @@ class Tree {
   Tree copy() const { return tree_ ? Tree(ts_tree_copy(tree_.get()), source_) : Tree(); }
 
  private:
+  friend class Parser;
   std::unique_ptr<TSTree, TreeDeleter> tree_;
   std::string source_;  // the tree's nodes index into this text
 };
@@ -39,6 +40,10 @@ class Parser {
   explicit Parser(const TSLanguage* language);
   // Parses source; gives up (returns an empty Tree) after timeout_micros.
   Tree parse(std::string source, uint64_t timeout_micros = 0);
+  // Parses source, a text like previous's (another revision of the file), reusing previous: the
+  // span from the first to the last byte that differs is told to tree-sitter as one edit, and
+  // only that region is parsed again. The tree is the one parse(source) would give.
+  Tree reparse(const Tree& previous, std::string source, uint64_t timeout_micros = 0);
 
  private:
   std::unique_ptr<TSParser, ParserDeleter> parser_;
