@@ -5,6 +5,7 @@
 #include <set>
 
 #include "checks/go/lock_findings.h"
+#include "checks/go/model/syntax.h"
 
 namespace patchgate::checks::go {
 
@@ -104,8 +105,8 @@ void UndocumentedLockStateCheck::check_package(GoPackageContext& context, Findin
                       "holding " + h.lock_class + ", but it neither takes the lock nor says its caller must hold it";
     finding.fix = "document the lock state: `// REQUIRES: " + requirement + " held` (or name it " + fn->name +
                   "Locked), or take the lock in " + fn->name;
-    finding.related.push_back({location_of(h.first->site), "touched here without " + h.lock_class});
-    finding.related.push_back({location_of(h.example->site), "touched under " + h.lock_class + " here (in " +
+    finding.related.push_back({location_at(*h.first->function->file, h.first->selector), "touched here without " + h.lock_class});
+    finding.related.push_back({location_at(*h.example->function->file, h.example->selector), "touched under " + h.lock_class + " here (in " +
                                                                  h.example->function->display_name + ")"});
     Site start;
     start.file = fn->file->path;

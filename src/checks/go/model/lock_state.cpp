@@ -1155,10 +1155,9 @@ class FunctionWalker {
       FieldAccess access;
       access.function = &fn_;
       access.field = base->name + "." + f->name;
-      access.site = site_of(selector, text(selector));
+      access.selector = selector;
       for (const auto& h : state.held)
         if (!h.lock_class.empty()) access.held_classes.push_back(h.lock_class);
-      access.write = is_written(selector);
       analysis_.add_field_access(std::move(access));
     }
     if (f->guarded_by.empty()) return;

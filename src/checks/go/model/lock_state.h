@@ -95,9 +95,8 @@ struct LockMisuse {
 struct FieldAccess {
   const Function* function = nullptr;
   std::string field;                      // "TokenBucket.tokens"
-  Site site;
+  TSNode selector{};                      // `x.tokens`, in function's file; a Site only when reported
   std::vector<std::string> held_classes;  // classes of the locks held on every path to it
-  bool write = false;
 };
 
 // What calling a function does to its caller's lock state.
