@@ -32,22 +32,20 @@ const std::string& GoPackageContext::change_message() const {
 bool GoPackageContext::base_may_declare(const std::vector<const go::Function*>& functions) const {
   if (!change_ || !change_->base || !base_reader_) return true;
   std::set<std::string> touched;  // new-revision paths in the change
-  std::vector<std::string> texts;  // the old text of each file of this directory the change touches
+  for (const auto& file : change_->files) touched.insert(file.path);
+  std::set<std::string> wanted;
+  for (const go::Function* fn : functions) wanted.insert(fn->display_name);
+  // Declared by a file the change leaves alone: so at both revisions.
+  for (const auto& fn : package_.functions())
+    if (!fn.name.empty() && !touched.count(fn.file->path) && wanted.count(fn.display_name)) return true;
+  // Else only the old text of a file of this directory the change touches can declare one.
   for (const auto& file : change_->files) {
-    touched.insert(file.path);
     if (file.status == git::FileStatus::kAdded || git::parent_dir(file.old_path) != package_.dir()) continue;
     auto text = base_reader_(file.old_path);
     if (!text) return true;  // unreadable: let the loader say so
-    texts.push_back(std::move(*text));
-  }
-  std::set<std::string> kept;  // declared by files the change leaves alone, so at both revisions
-  for (const auto& fn : package_.functions())
-    if (!fn.name.empty() && !touched.count(fn.file->path)) kept.insert(fn.display_name);
-  for (const go::Function* fn : functions) {
-    if (kept.count(fn->display_name)) return true;
-    for (const auto& text : texts)
-      if (text.find(fn->name) != std::string::npos &&
-          (fn->receiver_type.empty() || text.find(fn->receiver_type) != std::string::npos))
+    for (const go::Function* fn : functions)
+      if (text->find(fn->name) != std::string::npos &&
+          (fn->receiver_type.empty() || text->find(fn->receiver_type) != std::string::npos))
         return true;
   }
   return false;

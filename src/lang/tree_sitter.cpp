@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <mutex>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace patchgate::lang {
@@ -36,45 +37,53 @@ const SymbolNames& symbol_names(const TSLanguage* language) {
 
 }  // namespace
 
-TSNode field(TSNode node, const char* name) {
-  if (ts_node_is_null(node)) return node;
-  // A small direct-mapped cache keyed by the name's address (the callers pass literals); a hit is
-  // confirmed by comparing the text, so a reused address with other text only costs a lookup.
+namespace {
+
+// What a grammar numbers by name (a field id, a symbol), looked up once per name and thread: a
+// small direct-mapped cache keyed by the name's address (the callers pass literals). A hit is
+// confirmed by comparing the text, so a reused address with other text only costs a lookup.
+// `lookup` gives the number and the grammar's spelling of it, or 0 for a name it does not have.
+class NameCache {
+ public:
+  template <typename Lookup>
+  uint16_t get(const TSLanguage* language, const char* name, Lookup&& lookup) {
+    Entry& entry = entries_[(reinterpret_cast<uintptr_t>(name) >> 3) & 63];
+    if (entry.key == name && entry.language == language && std::strcmp(entry.spelling, name) == 0) return entry.id;
+    auto [id, spelling] = lookup(static_cast<uint32_t>(std::char_traits<char>::length(name)));
+    if (id != 0) entry = {name, language, spelling, id};
+    return id;
+  }
+
+ private:
   struct Entry {
     const char* key = nullptr;
     const TSLanguage* language = nullptr;
-    const char* name = nullptr;  // the grammar's spelling, for the confirmation
-    TSFieldId id = 0;
+    const char* spelling = "";
+    uint16_t id = 0;
   };
-  thread_local Entry cache[64];
+  Entry entries_[64];
+};
+
+}  // namespace
+
+TSNode field(TSNode node, const char* name) {
+  if (ts_node_is_null(node)) return node;
+  thread_local NameCache cache;
   const TSLanguage* language = ts_tree_language(node.tree);
-  Entry& entry = cache[(reinterpret_cast<uintptr_t>(name) >> 3) & 63];
-  if (entry.key != name || entry.language != language || !entry.name || std::strcmp(entry.name, name) != 0) {
-    auto length = static_cast<uint32_t>(std::char_traits<char>::length(name));
-    TSFieldId id = ts_language_field_id_for_name(language, name, length);
-    if (id == 0) return ts_node_child_by_field_name(node, name, length);  // not a field of this grammar
-    entry = {name, language, ts_language_field_name_for_id(language, id), id};
-  }
-  return ts_node_child_by_field_id(node, entry.id);
+  TSFieldId id = cache.get(language, name, [&](uint32_t length) {
+    TSFieldId found = ts_language_field_id_for_name(language, name, length);
+    return std::make_pair(found, found ? ts_language_field_name_for_id(language, found) : "");
+  });
+  return id ? ts_node_child_by_field_id(node, id) : TSNode{};  // no such field in the grammar: none here
 }
 
 TSSymbol symbol_for(const TSLanguage* language, const char* type) {
-  struct Entry {
-    const char* key = nullptr;
-    const TSLanguage* language = nullptr;
-    const char* name = nullptr;
-    TSSymbol symbol = 0;
-  };
-  thread_local Entry cache[64];
-  Entry& entry = cache[(reinterpret_cast<uintptr_t>(type) >> 3) & 63];
-  if (entry.key != type || entry.language != language || !entry.name || std::strcmp(entry.name, type) != 0) {
-    auto length = static_cast<uint32_t>(std::char_traits<char>::length(type));
-    TSSymbol symbol = ts_language_symbol_for_name(language, type, length, true);
-    // An unknown name gives symbol 0 (the end symbol), which no named node has.
-    entry = {type, language, symbol ? ts_language_symbol_name(language, symbol) : nullptr, symbol};
-    if (!symbol) return 0;
-  }
-  return entry.symbol;
+  thread_local NameCache cache;
+  // An unknown name gives symbol 0 (the end symbol), which no named node has.
+  return cache.get(language, type, [&](uint32_t length) {
+    TSSymbol found = ts_language_symbol_for_name(language, type, length, true);
+    return std::make_pair(found, found ? ts_language_symbol_name(language, found) : "");
+  });
 }
 
 namespace {

@@ -47,8 +47,8 @@ void CallWithoutContextCheck::check_package(GoPackageContext& context, FindingSi
   // Same-package functions without a ctx parameter that make their own root context.
   std::map<const Function*, TSNode> makes_root;
   for (const auto& fn : package.functions()) {
-    if (fn.name.empty() || takes_context(fn) || ts_node_is_null(fn.body) || !imports_path(*fn.file, "context")) continue;
-    if (!mentions(*fn.file, fn.body, "Background") && !mentions(*fn.file, fn.body, "TODO")) continue;
+    if (fn.name.empty() || takes_context(fn) || !imports_path(*fn.file, "context")) continue;
+    if (!mentions(fn, "Background") && !mentions(fn, "TODO")) continue;
     for_each_node(fn.body, [&](TSNode node) {
       if (makes_root.count(&fn)) return false;
       if (is_package_call(*fn.file, node, "context", {"Background", "TODO"})) makes_root[&fn] = node;

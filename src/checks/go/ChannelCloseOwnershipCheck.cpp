@@ -109,7 +109,7 @@ void ChannelCloseOwnershipCheck::check_package(GoPackageContext& context, Findin
   std::map<std::pair<const Function*, std::string>, std::vector<std::pair<const Function*, TSNode>>> goroutine_closes;
   for (const auto& fn : package.functions()) {
     const SourceFile& file = *fn.file;
-    if (ts_node_is_null(fn.body) || !mentions(file, fn.body, "close")) continue;
+    if (!mentions(fn, "close")) continue;
     for_each_node(fn.body, [&](TSNode call) {
       TSNode channel = closed_channel(file, call);
       if (ts_node_is_null(channel)) return true;

@@ -38,7 +38,7 @@ void CondWaitNoLoopCheck::check_package(GoPackageContext& context, FindingSink& 
   if (conds.empty()) return;
   for (const auto& fn : package.functions()) {
     const SourceFile& file = *fn.file;
-    if (ts_node_is_null(fn.body) || !mentions(file, fn.body, "Wait")) continue;
+    if (!mentions(fn, "Wait")) continue;
     for_each_node(fn.body, [&](TSNode call) {
       if (!lang::is(call, "call_expression")) return true;
       TSNode function = unparen(lang::field(call, "function"));

@@ -38,9 +38,7 @@ TSNode long_lived_use(const Package& package, const std::string& struct_name, co
 
 void ContextInStructCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   for (const auto& file : context.package().files()) {
-    bool imports = false;
-    for (const auto& [alias, imported] : file.imports) imports |= imported == "context";
-    if (!imports) continue;  // no context.Context field can be declared here
+    if (!imports_path(file, "context")) continue;  // no context.Context field can be declared here
     for_each_node(
         file.tree.root(),
         [&](TSNode node) {

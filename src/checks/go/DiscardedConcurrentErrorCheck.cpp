@@ -31,7 +31,7 @@ void DiscardedConcurrentErrorCheck::check_package(GoPackageContext& context, Fin
     const SourceFile& file = *fn.file;
     // Test goroutines drop errors of calls the test is not about; the test's assertions judge.
     bool concurrent = runs_concurrently(fn) && !is_test_file(file);
-    if (!concurrent && (groups.empty() || ts_node_is_null(fn.body) || !mentions(file, fn.body, "Wait"))) continue;
+    if (!concurrent && (groups.empty() || !mentions(fn, "Wait"))) continue;
     for_each_node(fn.body, [&](TSNode node) {
       // An unchecked errgroup Wait: a bare statement, or assigned to _.
       if (lang::is(node, "call_expression")) {

@@ -108,19 +108,25 @@ void LockCopyCheck::check_package(GoPackageContext& context, FindingSink& sink) 
     // `v := *p` (and `v = *p`) where *p holds a lock: the copy gets its own, unshared lock.
     if (ts_node_is_null(fn.body)) continue;
     // Only a pointer parameter or receiver (of fn or a function around it) can be dereferenced
-    // that way: without one whose pointee holds a lock, the body need not be walked.
-    bool lock_pointer = false;
-    for (const Function* f = &fn; f && !lock_pointer; f = f->enclosing) {
+    // that way: those whose pointee holds a lock, in the order they are looked up. With none, the
+    // body is not walked.
+    struct LockPointer {
+      std::string name, type_name, path;
+    };
+    std::vector<LockPointer> pointers;
+    for (const Function* f = &fn; f; f = f->enclosing) {
       for (const auto& p : f->params) {
         if (!p.type.pointer) continue;
         TypeRef pointee = p.type;
         pointee.pointer = false;
-        lock_pointer = lock_pointer || !held_lock_path(package, pointee).empty();
+        if (std::string path = held_lock_path(package, pointee); !path.empty())
+          pointers.push_back({p.name, pointee.name, path});
       }
-      if (!f->receiver_name.empty())
-        lock_pointer = lock_pointer || !held_lock_path(package, TypeRef::named("", f->receiver_type, false)).empty();
+      if (f->receiver_name.empty()) continue;
+      if (std::string path = held_lock_path(package, TypeRef::named("", f->receiver_type, false)); !path.empty())
+        pointers.push_back({f->receiver_name, f->receiver_type, path});
     }
-    if (!lock_pointer) continue;
+    if (pointers.empty()) continue;
     std::vector<TSNode> stack{fn.body};
     while (!stack.empty()) {
       TSNode node = stack.back();
@@ -134,27 +140,12 @@ void LockCopyCheck::check_package(GoPackageContext& context, FindingSink& sink) 
           TSNode operand = unparen(lang::field(value, "operand"));
           if (!lang::is(operand, "identifier")) continue;
           std::string name(file.tree.text(operand));
-          for (const Function* f = &fn; f; f = f->enclosing) {
-            for (const auto& p : f->params) {
-              if (p.name != name || !p.type.pointer) continue;
-              TypeRef pointee = p.type;
-              pointee.pointer = false;
-              std::string path = held_lock_path(package, pointee);
-              if (path.empty()) continue;
+          for (const auto& pointer : pointers)
+            if (pointer.name == name)
               report(value,
-                     "*" + name + " copies a " + pointee.name + " with its " + path +
+                     "*" + name + " copies a " + pointer.type_name + " with its " + pointer.path +
                          ": the copy's lock is separate from the original's, so it protects nothing",
                      "keep the pointer, or copy only the fields you need under the lock", "deref|" + name);
-            }
-            if (!f->receiver_name.empty() && f->receiver_name == name) {
-              std::string path = held_lock_path(package, TypeRef::named("", f->receiver_type, false));
-              if (!path.empty())
-                report(value,
-                       "*" + name + " copies a " + f->receiver_type + " with its " + path +
-                           ": the copy's lock is separate from the original's, so it protects nothing",
-                       "keep the pointer, or copy only the fields you need under the lock", "deref|" + name);
-            }
-          }
         }
       }
       uint32_t count = ts_node_named_child_count(node);

@@ -11,7 +11,7 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
   for (const auto& fn : context.package().functions()) {
     const SourceFile& file = *fn.file;
     // Every context.With* call names the package and the constructor.
-    if (ts_node_is_null(fn.body) || !imports_path(file, "context") || !mentions(file, fn.body, "With")) continue;
+    if (!imports_path(file, "context") || !mentions(fn, "With")) continue;
     for_each_node(fn.body, [&](TSNode call) {
       if (!is_package_call(file, call, "context",
                            {"WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause",

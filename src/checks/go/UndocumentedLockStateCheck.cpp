@@ -105,9 +105,10 @@ void UndocumentedLockStateCheck::check_package(GoPackageContext& context, Findin
                       "holding " + h.lock_class + ", but it neither takes the lock nor says its caller must hold it";
     finding.fix = "document the lock state: `// REQUIRES: " + requirement + " held` (or name it " + fn->name +
                   "Locked), or take the lock in " + fn->name;
-    finding.related.push_back({location_at(*h.first->function->file, h.first->selector), "touched here without " + h.lock_class});
-    finding.related.push_back({location_at(*h.example->function->file, h.example->selector), "touched under " + h.lock_class + " here (in " +
-                                                                 h.example->function->display_name + ")"});
+    auto where = [](const FieldAccess& access) { return location_at(*access.function->file, access.selector); };
+    finding.related.push_back({where(*h.first), "touched here without " + h.lock_class});
+    finding.related.push_back({where(*h.example), "touched under " + h.lock_class + " here (in " +
+                                                      h.example->function->display_name + ")"});
     Site start;
     start.file = fn->file->path;
     start.line = lang::line_of(fn->node);

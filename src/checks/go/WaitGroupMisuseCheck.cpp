@@ -32,9 +32,7 @@ void WaitGroupMisuseCheck::check_package(GoPackageContext& context, FindingSink&
 
   for (const auto& fn : package.functions()) {
     const SourceFile& file = *fn.file;
-    if (ts_node_is_null(fn.body) ||
-        (!mentions(file, fn.body, "Add") && !mentions(file, fn.body, "Done") && !mentions(file, fn.body, "Wait")))
-      continue;
+    if (!mentions(fn, "Add") && !mentions(fn, "Done") && !mentions(fn, "Wait")) continue;
     TSNode go = go_statement_of(fn);
     if (!ts_node_is_null(go)) {
       std::set<std::string> own = declared_names(fn);

@@ -95,7 +95,7 @@ struct LockMisuse {
 struct FieldAccess {
   const Function* function = nullptr;
   std::string field;                      // "TokenBucket.tokens"
-  TSNode selector{};                      // `x.tokens`, in function's file; a Site only when reported
+  TSNode selector{};                      // `x.tokens` in function's file (located only when a finding cites it)
   std::vector<std::string> held_classes;  // classes of the locks held on every path to it
 };
 

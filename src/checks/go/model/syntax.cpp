@@ -111,21 +111,14 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
   }
 }
 
-bool contains_type(TSNode root, const char* type) {
-  if (ts_node_is_null(root)) return false;
-  bool found = false;
-  walk(root, [&](TSNode node) { return !(found = found || is(node, type)); }, true);
-  return found;
-}
-
 bool contains_type(const Function& fn, const char* type) {
-  if (fn.node_types.empty()) return contains_type(fn.node, type);
+  if (fn.node_types.empty()) return true;  // not indexed: it may
   TSSymbol symbol = lang::symbol_for(ts_tree_language(fn.node.tree), type);
   return symbol / 64 < fn.node_types.size() && (fn.node_types[symbol / 64] >> (symbol % 64) & 1);
 }
 
-bool mentions(const SourceFile& file, TSNode node, std::string_view word) {
-  return file.tree.text(node).find(word) != std::string_view::npos;
+bool mentions(const Function& fn, std::string_view word) {
+  return fn.file->tree.text(fn.body).find(word) != std::string_view::npos;
 }
 
 bool imports_path(const SourceFile& file, std::string_view path) {

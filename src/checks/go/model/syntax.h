@@ -1,6 +1,5 @@
 #pragma once
 
-#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -54,14 +53,13 @@ class SyntaxCache {
   SyntaxCache* previous_;
 };
 
-// Is there a named node of `type` under root, function literals included? (A walk.)
-bool contains_type(TSNode root, const char* type);
-// The same for a whole function, signature and literals included, read from the node types its
-// package recorded while indexing it: a first test that lets a rule skip a function that cannot
-// hold what it looks for, without walking it.
+// Is there a named node of `type` in the function, signature and literals included? Read from the
+// node types its package recorded while indexing it: a first test that lets a rule skip a
+// function that cannot hold what it looks for, without walking it.
 bool contains_type(const Function& fn, const char* type);
-// Does the text of node contain `word`? The same kind of first test, for names (`Wait`, `close`).
-bool mentions(const SourceFile& file, TSNode node, std::string_view word);
+// Does the function's body (literals included) contain `word`? The same kind of first test, for
+// names (`Wait`, `close`); false for a function without a body.
+bool mentions(const Function& fn, std::string_view word);
 
 // Does file import the package at `path` (under any name)?
 bool imports_path(const SourceFile& file, std::string_view path);
