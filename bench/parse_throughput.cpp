@@ -10,10 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "core/heap.h"
 #include "lang/go.h"
 #include "lang/tree_sitter.h"
 
 int main() {
+  patchgate::prepare_heap();  // as patchgate does, so the two are compared on equal terms
   std::vector<std::string> sources;
   std::string path;
   size_t bytes = 0;

@@ -16,6 +16,7 @@
 #include "checks/go/model/syntax.h"
 #include "checks/registry.h"
 #include "core/errors.h"
+#include "core/heap.h"
 #include "core/glob.h"
 #include "lang/go.h"
 #include "lang/tree_sitter.h"
@@ -264,6 +265,7 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
     std::vector<std::thread> helpers;
     for (unsigned t = 1; t < threads; ++t)
       helpers.emplace_back([&] {
+        advise_heap();
         lang::Parser own(lang::go_language());
         work(own);
       });
@@ -453,7 +455,10 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
     try {
       lang::Parser parser(lang::go_language());
       auto own_rules = active_rules(config, selection);
-      for (size_t i = next++; i < dirs.size(); i = next++) results[i] = analyze_dir(inputs, dirs[i], parser, own_rules);
+      for (size_t i = next++; i < dirs.size(); i = next++) {
+        advise_heap();  // a new thread's heap, or a grown one
+        results[i] = analyze_dir(inputs, dirs[i], parser, own_rules);
+      }
     } catch (...) {
       std::lock_guard<std::mutex> hold(failure_lock);
       if (!failure) failure = std::current_exception();
