@@ -1,11 +1,20 @@
 // Small pieces of core: globs, line sets, config parsing, fingerprints, policy.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "core/config.h"
 #include "core/errors.h"
 #include "core/finding.h"
 #include "core/git/change_set.h"
 #include "core/glob.h"
+#include "core/heap.h"
 #include "core/policy.h"
 
 using namespace patchgate;
@@ -88,4 +97,53 @@ TEST_CASE("policy thresholds", "[core]") {
   report.fail_on = FailOn::kWarning;
   CHECK(decide(report) == Verdict::kBlock);
   CHECK(exit_code_for(Verdict::kBlock) == kExitBlocked);
+}
+
+namespace {
+
+// The kernel's flags for the mapping holding `address` (/proc/self/smaps "VmFlags:"), "" if none.
+std::string vm_flags_of(const void* address) {
+  auto at = reinterpret_cast<uintptr_t>(address);
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    unsigned long begin = 0, end = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx ", &begin, &end) == 2 && line.find(':') > line.find(' ')) {
+      inside = at >= begin && at < end;
+    } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+      return line;
+    }
+  }
+  return "";
+}
+
+bool has_flag(const std::string& flags, const std::string& flag) {
+  return (flags + " ").find(" " + flag + " ") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the heap asks for huge pages on the main thread and on worker threads", "[core]") {
+  bool supported = std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled").good();
+#if defined(__SANITIZE_ADDRESS__)
+  supported = false;  // ASan's allocator, not glibc's: nothing is advised
+#endif
+  REQUIRE(prepare_heap() == supported);
+  // Enough small blocks to need the heap's growth, held while the mapping is looked at.
+  std::vector<std::unique_ptr<char[]>> blocks;
+  for (int i = 0; i < 4096; ++i) blocks.push_back(std::make_unique<char[]>(1024));
+  CHECK(has_flag(vm_flags_of(blocks.back().get()), "hg") == supported);
+
+  std::string worker_flags;
+  bool worker_advised = false;
+  std::thread worker([&] {
+    worker_advised = advise_heap();
+    auto block = std::make_unique<char[]>(1024);
+    worker_flags = vm_flags_of(block.get());
+  });
+  worker.join();
+  CHECK(worker_advised == supported);
+  CHECK(has_flag(worker_flags, "hg") == supported);
+  CHECK_FALSE(worker_flags.empty());
 }

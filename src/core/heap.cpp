@@ -24,12 +24,19 @@ constexpr int kCollapse = 25;
 std::thread::id main_thread;
 uintptr_t main_heap_low = 0;
 
-void advise_huge(uintptr_t begin, uintptr_t end) {
+// True when the kernel took the advice for all of the range. ENOMEM for a hole in it still
+// advises the mapped parts; nothing else can go wrong that matters here.
+bool advise_huge(uintptr_t begin, uintptr_t end) {
   begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
   end &= ~(kHugePage - 1);
-  // ENOMEM for a hole in the range still advises the mapped parts; nothing else can go wrong
-  // that matters here.
-  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  return end > begin && madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE) == 0;
+}
+
+// glibc's main arena lies between the program's static data and the break; thread arenas are
+// mappings far above. (A thread gets the main arena only when there are more threads than
+// arenas, 8 per core.)
+bool in_main_arena(uintptr_t at) {
+  return at > reinterpret_cast<uintptr_t>(&main_heap_low) && at < reinterpret_cast<uintptr_t>(sbrk(0));
 }
 
 // Sanitizers bring their own allocator; the advice would land on memory that is not the heap.
@@ -47,8 +54,8 @@ constexpr bool kOwnAllocator = true;
 
 }  // namespace
 
-void prepare_heap() {
-  if (!kOwnAllocator) return;
+bool prepare_heap() {
+  if (!kOwnAllocator) return false;
   main_thread = std::this_thread::get_id();
   mallopt(M_TOP_PAD, kGrowthStep);
   // Freed memory stays for the next package instead of going back and faulting in again, and
@@ -65,26 +72,29 @@ void prepare_heap() {
   // (advising first would leave the growth a separate mapping without it).
   void* volatile growth = std::malloc(1 << 20);  // volatile: the pair must not be optimised away
   std::free(growth);
-  advise_heap();
+  bool advised = advise_heap();
   // Growing wrote a header at its start before the advice, so that first 2 MiB took a small
   // page; one call copies it into a huge page instead of faulting in the other 511.
   madvise(reinterpret_cast<void*>(main_heap_low), kHugePage, kCollapse);
+  return advised;
 }
 
-void advise_heap() {
-  if (!kOwnAllocator || main_heap_low == 0) return;
+bool advise_heap() {
+  if (!kOwnAllocator || main_heap_low == 0) return false;
   // A block from the calling thread's arena says where that arena's heap is.
   void* probe = std::malloc(1);
   auto at = reinterpret_cast<uintptr_t>(probe);
-  if (std::this_thread::get_id() == main_thread) {
-    advise_huge(main_heap_low, reinterpret_cast<uintptr_t>(sbrk(0)));
+  bool advised = false;
+  if (std::this_thread::get_id() == main_thread || in_main_arena(at)) {
+    advised = advise_huge(main_heap_low, reinterpret_cast<uintptr_t>(sbrk(0)));
   } else {
     uintptr_t heap = at & ~(kArenaHeap - 1);
-    advise_huge(heap, heap + kArenaHeap);
+    advised = advise_huge(heap, heap + kArenaHeap);
     // The same for a heap glibc has just made: its header was written before the advice.
     madvise(reinterpret_cast<void*>(heap), kHugePage, kCollapse);
   }
   std::free(probe);
+  return advised;
 }
 
 }  // namespace patchgate

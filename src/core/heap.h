@@ -8,11 +8,12 @@ namespace patchgate {
 // and let the kernel back it with 2 MiB pages (transparent huge pages in `madvise` mode, the
 // Debian default). Only speed changes; a kernel or allocator that ignores the advice is fine.
 
-// Once, first thing in main(), before anything allocates much.
-void prepare_heap();
+// Once, first thing in main(), before anything allocates much. True when the kernel took the
+// advice (false under sanitizers, which bring their own allocator, or without THP support).
+bool prepare_heap();
 
 // The calling thread's current malloc heap, again: after a worker thread's first allocation
 // (glibc gives it a heap of its own) and whenever a long run may have grown a new one.
-void advise_heap();
+bool advise_heap();
 
 }  // namespace patchgate
