@@ -125,10 +125,7 @@ bool has_flag(const std::string& flags, const std::string& flag) {
 }  // namespace
 
 TEST_CASE("the heap asks for huge pages on the main thread and on worker threads", "[core]") {
-  bool supported = std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled").good();
-#if defined(__SANITIZE_ADDRESS__)
-  supported = false;  // ASan's allocator, not glibc's: nothing is advised
-#endif
+  bool supported = heap_is_glibc() && std::ifstream("/sys/kernel/mm/transparent_hugepage/enabled").good();
   REQUIRE(prepare_heap() == supported);
   // Enough small blocks to need the heap's growth, held while the mapping is looked at.
   std::vector<std::unique_ptr<char[]>> blocks;

@@ -258,9 +258,15 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
   if (threads == 1) {
     for (size_t i = 0; i < contents.size(); ++i) parse_one(i, parser);
   } else {
+    // Largest first, so one big file (net/http's h2_bundle.go is half its package) does not
+    // start last and leave the other threads idle at the end.
+    std::vector<size_t> order(contents.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return contents[a].second.size() > contents[b].second.size(); });
     std::atomic<size_t> next{0};
     auto work = [&](lang::Parser& with) {
-      for (size_t i = next++; i < contents.size(); i = next++) parse_one(i, with);
+      for (size_t i = next++; i < order.size(); i = next++) parse_one(order[i], with);
     };
     std::vector<std::thread> helpers;
     for (unsigned t = 1; t < threads; ++t)
@@ -370,7 +376,8 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser&
         return in.change.base->read(path);
       });
     }
-    go::SyntaxCache syntax_cache;  // every rule walks the same function bodies: flatten each once
+    go::SyntaxCache syntax_cache;  // every rule walks the same function bodies: replay arrays, not cursors
+    syntax_cache.adopt(package);
     for (const auto& rule : rules) {
       ScopedSink sink(rule, changed_go, sources, change.whole_tree, result.findings);
       auto started = std::chrono::steady_clock::now();

@@ -54,6 +54,8 @@ constexpr bool kOwnAllocator = true;
 
 }  // namespace
 
+bool heap_is_glibc() { return kOwnAllocator; }
+
 bool prepare_heap() {
   if (!kOwnAllocator) return false;
   main_thread = std::this_thread::get_id();

@@ -12,6 +12,9 @@ namespace patchgate {
 // advice (false under sanitizers, which bring their own allocator, or without THP support).
 bool prepare_heap();
 
+// False in sanitizer builds: their allocator replaces glibc's, and nothing is advised.
+bool heap_is_glibc();
+
 // The calling thread's current malloc heap, again: after a worker thread's first allocation
 // (glibc gives it a heap of its own) and whenever a long run may have grown a new one.
 bool advise_heap();

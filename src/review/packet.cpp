@@ -65,7 +65,8 @@ struct FileView {
 
 void diff_file(FileView& view, const std::string& old_text, const std::string& new_text) {
   git::ensure_initialised();
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options options;
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   options.context_lines = kContextLines;
   git::PatchHandle patch;
   git::check(git_patch_from_buffers(patch.out(), old_text.data(), old_text.size(), view.file->old_path.c_str(),

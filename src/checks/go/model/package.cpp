@@ -145,6 +145,7 @@ std::string guard_in(const std::string& comment) {
 }  // namespace
 
 Package::Package(std::string dir, std::vector<SourceFile> files) : dir_(std::move(dir)), files_(std::move(files)) {
+  nodes_.reserve(files_.size());
   for (auto& file : files_) index_imports(file);
   for (const auto& file : files_) index_file(file);
   for (const auto& file : files_) index_literals(file);
@@ -361,8 +362,15 @@ void Package::index_file(const SourceFile& file) {
 }
 
 void Package::index_literals(const SourceFile& file) {
-  // One pre-order walk; each literal remembers the innermost function around it, and each
-  // function the types of the nodes in it.
+  // One pre-order pass over the file's named nodes, recorded here for later walks too; each
+  // literal remembers the innermost function around it, and each function the types of the
+  // nodes in it and where its body is.
+  NodeList& list = nodes_.emplace_back();
+  size_t expected = file.tree.source().size() / 8;  // Go runs about one named node per 9 bytes
+  list.nodes.reserve(expected);
+  list.end.reserve(expected);
+  list.literal.reserve(expected);
+  flatten(file.tree.root(), list);
   std::map<std::pair<uint32_t, uint32_t>, Function*> declared;
   for (auto& fn : functions_)
     if (fn.file == &file) declared[{ts_node_start_byte(fn.node), ts_node_end_byte(fn.node)}] = &fn;
@@ -378,18 +386,27 @@ void Package::index_literals(const SourceFile& file) {
   const TSSymbol func_literal = lang::symbol_for(language, "func_literal");
   const TSSymbol call_expression = lang::symbol_for(language, "call_expression");
   const bool new_cond = file.tree.source().find("NewCond") != std::string::npos;
-  walk_tree(file.tree.root(), [&](TSNode node) {
+  Function* awaiting_body = nullptr;  // the function entered last; its body comes before any other
+  for (uint32_t index = 0; index < list.nodes.size(); ++index) {
+    TSNode node = list.nodes[index];
+    if (awaiting_body && node.id == awaiting_body->body.id) {
+      awaiting_body->body_at = index;
+      awaiting_body = nullptr;
+    }
     TSSymbol symbol = ts_node_symbol(node);
     uint32_t start = ts_node_start_byte(node);
     while (!around.empty() && start >= around.back().first) around.pop_back();
     if (!around.empty() && symbol < symbols) around.back().second->node_types[symbol / 64] |= uint64_t{1} << (symbol % 64);
     if (symbol != function_declaration && symbol != method_declaration && symbol != func_literal &&
         symbol != call_expression)
-      return true;
+      continue;
     Function* enclosing = around.empty() ? nullptr : around.back().second;
     if (symbol == function_declaration || symbol == method_declaration) {
       auto it = declared.find({start, ts_node_end_byte(node)});
-      if (it != declared.end()) around.emplace_back(ts_node_end_byte(node), it->second);
+      if (it != declared.end()) {
+        around.emplace_back(ts_node_end_byte(node), it->second);
+        awaiting_body = it->second;
+      }
     } else if (symbol == func_literal) {
       Function fn;
       fn.node = node;
@@ -404,11 +421,11 @@ void Package::index_literals(const SourceFile& file) {
       functions_.push_back(std::move(fn));
       around.emplace_back(ts_node_end_byte(node), &functions_.back());
       nested.emplace_back(&functions_.back(), enclosing);
+      awaiting_body = &functions_.back();
     } else if (new_cond) {
       note_new_cond(node, file, enclosing);
     }
-    return true;
-  });
+  }
   // A function holds what its literals hold: innermost first, so each passes on its own literals'.
   for (auto it = nested.rbegin(); it != nested.rend(); ++it)
     if (Function* outer = it->second)

@@ -19,6 +19,14 @@ struct SourceFile {
   bool syntax_errors = false;
 };
 
+// The named nodes under a root in pre-order, with where each one's subtree ends: walks replay
+// it instead of moving a tree cursor (tree-sitter's cursor is most of a walk's cost).
+struct NodeList {
+  std::vector<TSNode> nodes;     // nodes[0] is the root
+  std::vector<uint32_t> end;     // one past the last node of each node's subtree
+  std::vector<uint8_t> literal;  // 1 for func_literal nodes
+};
+
 // A type as written, resolved enough for lock analysis: `*sync.Mutex` is {pkg "sync", name "Mutex",
 // pointer}; `Store` is {"", "Store"}; an anonymous struct gets a synthetic name in the package.
 struct TypeRef {
@@ -96,6 +104,10 @@ struct Function {
   // One bit per grammar symbol: the types of the named nodes in the declaration or literal (its
   // own literals included). Read by contains_type(fn, type).
   std::vector<uint64_t> node_types;
+
+  // Where body is in Package::nodes_of(*file); kNoIndex when it has none.
+  static constexpr uint32_t kNoIndex = UINT32_MAX;
+  uint32_t body_at = kNoIndex;
 };
 
 class Package {
@@ -108,6 +120,8 @@ class Package {
   const std::vector<SourceFile>& files() const { return files_; }
   // Declared functions and methods first (in file order), then every function literal.
   const std::deque<Function>& functions() const { return functions_; }
+  // Every named node of file (one of files()), in pre-order, recorded while indexing it.
+  const NodeList& nodes_of(const SourceFile& file) const { return nodes_[&file - files_.data()]; }
 
   const Function* function_named(const std::string& name) const;
   const Function* method(const std::string& type_name, const std::string& name) const;
@@ -144,6 +158,7 @@ class Package {
   std::string dir_;
   std::vector<SourceFile> files_;
   std::deque<Function> functions_;
+  std::vector<NodeList> nodes_;  // per file, in files_ order
   std::map<std::string, const Function*> function_index_;
   std::map<std::string, std::map<std::string, const Function*>> method_index_;
   mutable std::map<std::string, TypeDecl> types_;  // anonymous structs are added while typing locals

@@ -1,5 +1,6 @@
 #include "checks/go/model/syntax.h"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <vector>
@@ -45,11 +46,7 @@ void walk(TSNode root, Visit&& visit, bool into_literals) {
 SyntaxCache::SyntaxCache() : previous_(active_cache) { active_cache = this; }
 SyntaxCache::~SyntaxCache() { active_cache = previous_; }
 
-const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {
-  auto found = flats_.find({root.id, root.tree});
-  if (found != flats_.end()) return &found->second;
-  if (nodes_ >= kMaxNodes) return nullptr;
-  Flat& out = flats_[{root.id, root.tree}];
+void flatten(TSNode root, NodeList& out) {
   const TSSymbol literal = lang::symbol_for(ts_tree_language(root.tree), "func_literal");
   auto add = [&](TSNode node) {
     out.nodes.push_back(node);
@@ -87,27 +84,49 @@ const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {
   }
   ts_tree_cursor_delete(&cursor);
   for (uint32_t index : open) out.end[index] = static_cast<uint32_t>(out.nodes.size());
-  nodes_ += out.nodes.size();
-  return &out;
 }
 
-void walk_tree(TSNode root, const std::function<bool(TSNode)>& visit) {
-  if (!ts_node_is_null(root)) walk(root, visit, true);
+void SyntaxCache::adopt(const Package& package) {
+  for (const auto& file : package.files()) lists_[file.tree.root().tree] = &package.nodes_of(file);
+  for (const auto& fn : package.functions())
+    if (fn.body_at != Function::kNoIndex) flats_[{fn.body.id, fn.body.tree}] = Flat{&package.nodes_of(*fn.file), fn.body_at};
+}
+
+const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {
+  auto found = flats_.find({root.id, root.tree});
+  if (found != flats_.end()) return &found->second;
+  if (auto adopted = lists_.find(root.tree); adopted != lists_.end()) {
+    // Any node of an adopted file is in its list: pre-order sorts by start byte, and the few
+    // nodes sharing root's start byte are told apart by identity.
+    const NodeList& list = *adopted->second;
+    uint32_t start = ts_node_start_byte(root);
+    auto at = std::lower_bound(list.nodes.begin(), list.nodes.end(), start,
+                               [](const TSNode& node, uint32_t byte) { return ts_node_start_byte(node) < byte; });
+    for (; at != list.nodes.end() && ts_node_start_byte(*at) == start; ++at)
+      if (at->id == root.id)
+        return &(flats_[{root.id, root.tree}] = Flat{&list, static_cast<uint32_t>(at - list.nodes.begin())});
+  }
+  if (nodes_ >= kMaxNodes) return nullptr;
+  NodeList& list = own_.emplace_back();
+  flatten(root, list);
+  nodes_ += list.nodes.size();
+  return &(flats_[{root.id, root.tree}] = Flat{&list, 0});
 }
 
 void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals) {
   if (ts_node_is_null(root)) return;
   const SyntaxCache::Flat* cached = active_cache ? active_cache->flat(root) : nullptr;
   if (!cached) return walk(root, visit, into_literals);
-  const SyntaxCache::Flat& flat = *cached;
-  size_t size = flat.nodes.size();
-  size_t i = 0;
-  while (i < size) {
-    if (i > 0 && !into_literals && flat.literal[i]) {
-      i = flat.end[i];
+  const NodeList& list = *cached->list;
+  const uint32_t first = cached->root;
+  const uint32_t stop = list.end[first];
+  uint32_t i = first;
+  while (i < stop) {
+    if (i > first && !into_literals && list.literal[i]) {
+      i = list.end[i];
       continue;
     }
-    i = visit(flat.nodes[i]) ? i + 1 : flat.end[i];
+    i = visit(list.nodes[i]) ? i + 1 : list.end[i];
   }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -19,12 +20,14 @@ namespace patchgate::checks::go {
 // Pre-order walk of the nodes under root. Function literals below root are not entered (each
 // is a Function of its own) unless into_literals. `visit` returns false to skip a node's children.
 void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals = false);
-// for_each_node into literals, never cached: for one-off walks of a whole file.
-void walk_tree(TSNode root, const std::function<bool(TSNode)>& visit);
 
-// While one is alive on a thread, for_each_node flattens each root it walks into a pre-order
-// array once and replays the array on later walks of the same root: the rules walk the same
-// function bodies some thirty times per package. One per package analysis; not shared.
+// The named nodes under root (itself first), pre-order, literals included, appended to out.
+void flatten(TSNode root, NodeList& out);
+
+// While one is alive on a thread, for_each_node replays each root it walks from a pre-order
+// array: the rules walk the same function bodies some thirty times per package. Function bodies
+// of an adopted package replay the arrays its indexing recorded, as do nodes inside them;
+// other roots are flattened on first use. One per package analysis; not shared.
 class SyntaxCache {
  public:
   SyntaxCache();
@@ -32,13 +35,16 @@ class SyntaxCache {
   SyntaxCache(const SyntaxCache&) = delete;
   SyntaxCache& operator=(const SyntaxCache&) = delete;
 
+  // Function bodies of package (which must outlive the cache) replay its recorded node lists.
+  void adopt(const Package& package);
+
+  // A root's place in a node list: list->nodes[root] is the root, list->end[root] ends it.
   struct Flat {
-    std::vector<TSNode> nodes;   // named nodes in pre-order; nodes[0] is the root
-    std::vector<uint32_t> end;   // one past the last node of each node's subtree
-    std::vector<bool> literal;   // func_literal nodes
+    const NodeList* list = nullptr;
+    uint32_t root = 0;
   };
-  // The flattened root, built on first use; nullptr once the cache holds kMaxNodes nodes (a
-  // generated package of megabytes walks uncached rather than double its memory).
+  // The flattened root; nullptr once the cache's own lists hold kMaxNodes nodes (a generated
+  // package of megabytes walks uncached rather than double its memory).
   const Flat* flat(TSNode root);
   static constexpr size_t kMaxNodes = 1u << 20;
 
@@ -49,6 +55,8 @@ class SyntaxCache {
     }
   };
   std::unordered_map<std::pair<const void*, const void*>, Flat, KeyHash> flats_;
+  std::unordered_map<const TSTree*, const NodeList*> lists_;  // adopted files' lists, by tree
+  std::deque<NodeList> own_;  // lists of roots flattened on first use
   size_t nodes_ = 0;
   SyntaxCache* previous_;
 };
