@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "checks/analysis.h"
+#include "checks/go/model/package.h"
+#include "checks/go/model/syntax.h"
 #include "core/config.h"
 #include "lang/go.h"
 #include "lang/tree_sitter.h"
@@ -194,4 +196,51 @@ TEST_CASE("a reparse from another revision's tree gives the tree a fresh parse g
     }
   }
   CHECK(compared > 100);
+}
+
+TEST_CASE("walks replayed from the recorded node lists visit what a cursor walk visits", "[analysis]") {
+  lang::Parser parser(lang::go_language());
+  // Every named node of every Go fixture as a root, both with and without entering literals:
+  // the same nodes in the same order, whether the walk replays the package's lists or not.
+  auto visits = [](TSNode root, bool into_literals, std::vector<const void*>& out) {
+    out.clear();
+    checks::go::for_each_node(root, [&](TSNode node) {
+      out.push_back(node.id);
+      return !lang::is(node, "if_statement");  // a skipped subtree must be skipped alike
+    }, into_literals);
+  };
+  size_t roots = 0, bodies = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::source_dir() + "/testdata/go")) {
+    if (entry.path().extension() != ".go") continue;
+    std::vector<checks::go::SourceFile> files(1);
+    files[0].path = entry.path().filename().string();
+    files[0].tree = parser.parse(testing::read_file(entry.path()));
+    checks::go::Package package(".", std::move(files));
+    const checks::go::SourceFile& file = package.files()[0];
+    for (const auto& fn : package.functions())
+      if (!ts_node_is_null(fn.body)) {
+        ++bodies;
+        CHECK(fn.body_at != checks::go::Function::kNoIndex);
+      }
+    const auto& roots_here = package.nodes_of(file).nodes;
+    std::vector<std::vector<const void*>> replayed(2 * roots_here.size());
+    {
+      checks::go::SyntaxCache cache;
+      cache.adopt(package);
+      for (size_t i = 0; i < roots_here.size(); ++i)
+        for (bool into_literals : {false, true}) visits(roots_here[i], into_literals, replayed[2 * i + into_literals]);
+    }
+    // No cache alive now: these are tree-cursor walks.
+    std::vector<const void*> walked;
+    for (size_t i = 0; i < roots_here.size(); ++i) {
+      for (bool into_literals : {false, true}) {
+        visits(roots_here[i], into_literals, walked);
+        INFO(entry.path().string() << " at byte " << ts_node_start_byte(roots_here[i]) << (into_literals ? ", into literals" : ""));
+        REQUIRE(replayed[2 * i + into_literals] == walked);
+      }
+      ++roots;
+    }
+  }
+  CHECK(bodies > 500);
+  CHECK(roots > 10000);
 }
