@@ -1,10 +1,12 @@
 #include "core/git/source_tree.h"
 
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
 
 namespace patchgate::git {
 
@@ -173,12 +175,25 @@ class WorkdirSource final : public SourceTree {
     return static_cast<uint64_t>(st.st_size);
   }
   std::optional<std::string> read(const std::string& path) const override {
-    if (!size(path)) return std::nullopt;
-    std::ifstream in(absolute(path), std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
+    // One open, one fstat, reads straight into the string (a whole-tree run reads every file).
+    int fd = ::open(absolute(path).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return std::nullopt;
+    std::optional<std::string> out;
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      std::string text(static_cast<size_t>(st.st_size), '\0');
+      size_t done = 0;
+      while (done < text.size()) {
+        ssize_t n = ::read(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<size_t>(n);
+      }
+      text.resize(done);  // a file that shrank while being read: what was there
+      out = std::move(text);
+    }
+    ::close(fd);
+    return out;
   }
   std::vector<std::string> list_dir(const std::string& dir) const override {
     auto out = files_in_dir(paths_, dir);
