@@ -242,6 +242,7 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
     }
   }
   std::vector<lang::Tree> trees(contents.size());
+  std::vector<go::NodeList> node_lists(contents.size());
   auto parse_one = [&](size_t i, lang::Parser& with) {
     auto& [path, content] = contents[i];
     auto same = reuse.find(path);
@@ -251,6 +252,7 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
       trees[i] = same->second->copy();
     else  // the same file at the other revision: only what the change touched is parsed again
       trees[i] = with.reparse(*same->second, std::move(content), kParseTimeoutMicros);
+    if (trees[i]) go::flatten(trees[i].root(), node_lists[i]);  // while the thread is here; indexing needs it
   };
   // The pre-commit case is one package: its files are parsed on the threads the pool would
   // otherwise leave idle.
@@ -290,6 +292,7 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
     file.syntax_errors = parsed.has_error();
     std::string name = package_clause(parsed);
     file.tree = std::move(parsed);
+    file.nodes = std::move(node_lists[i]);
     out.by_package[name].push_back(std::move(file));
   }
   return out;

@@ -145,7 +145,8 @@ std::string guard_in(const std::string& comment) {
 }  // namespace
 
 Package::Package(std::string dir, std::vector<SourceFile> files) : dir_(std::move(dir)), files_(std::move(files)) {
-  nodes_.reserve(files_.size());
+  for (auto& file : files_)
+    if (file.nodes.nodes.empty()) flatten(file.tree.root(), file.nodes);
   for (auto& file : files_) index_imports(file);
   for (const auto& file : files_) index_file(file);
   for (const auto& file : files_) index_literals(file);
@@ -362,15 +363,10 @@ void Package::index_file(const SourceFile& file) {
 }
 
 void Package::index_literals(const SourceFile& file) {
-  // One pre-order pass over the file's named nodes, recorded here for later walks too; each
-  // literal remembers the innermost function around it, and each function the types of the
+  // One pre-order pass over the file's named nodes (kept for later walks too); each literal
+  // remembers the innermost function around it, and each function the types of the
   // nodes in it and where its body is.
-  NodeList& list = nodes_.emplace_back();
-  size_t expected = file.tree.source().size() / 8;  // Go runs about one named node per 9 bytes
-  list.nodes.reserve(expected);
-  list.end.reserve(expected);
-  list.literal.reserve(expected);
-  flatten(file.tree.root(), list);
+  const NodeList& list = file.nodes;
   std::map<std::pair<uint32_t, uint32_t>, Function*> declared;
   for (auto& fn : functions_)
     if (fn.file == &file) declared[{ts_node_start_byte(fn.node), ts_node_end_byte(fn.node)}] = &fn;

@@ -11,20 +11,23 @@
 
 namespace patchgate::checks::go {
 
-// A parsed Go source file of one package.
-struct SourceFile {
-  std::string path;  // repository-relative
-  lang::Tree tree;
-  std::map<std::string, std::string> imports;  // local name -> import path ("sync" -> "sync"; "." for a dot import)
-  bool syntax_errors = false;
-};
-
 // The named nodes under a root in pre-order, with where each one's subtree ends: walks replay
 // it instead of moving a tree cursor (tree-sitter's cursor is most of a walk's cost).
 struct NodeList {
   std::vector<TSNode> nodes;     // nodes[0] is the root
   std::vector<uint32_t> end;     // one past the last node of each node's subtree
   std::vector<uint8_t> literal;  // 1 for func_literal nodes
+};
+
+// A parsed Go source file of one package.
+struct SourceFile {
+  std::string path;  // repository-relative
+  lang::Tree tree;
+  std::map<std::string, std::string> imports;  // local name -> import path ("sync" -> "sync"; "." for a dot import)
+  bool syntax_errors = false;
+  // Every named node of tree, pre-order: made by whoever parsed it (on the parsing thread), or
+  // else by the Package that indexes it.
+  NodeList nodes;
 };
 
 // A type as written, resolved enough for lock analysis: `*sync.Mutex` is {pkg "sync", name "Mutex",
@@ -120,8 +123,8 @@ class Package {
   const std::vector<SourceFile>& files() const { return files_; }
   // Declared functions and methods first (in file order), then every function literal.
   const std::deque<Function>& functions() const { return functions_; }
-  // Every named node of file (one of files()), in pre-order, recorded while indexing it.
-  const NodeList& nodes_of(const SourceFile& file) const { return nodes_[&file - files_.data()]; }
+  // Every named node of file (one of files()), in pre-order.
+  const NodeList& nodes_of(const SourceFile& file) const { return file.nodes; }
 
   const Function* function_named(const std::string& name) const;
   const Function* method(const std::string& type_name, const std::string& name) const;
@@ -158,7 +161,6 @@ class Package {
   std::string dir_;
   std::vector<SourceFile> files_;
   std::deque<Function> functions_;
-  std::vector<NodeList> nodes_;  // per file, in files_ order
   std::map<std::string, const Function*> function_index_;
   std::map<std::string, std::map<std::string, const Function*>> method_index_;
   mutable std::map<std::string, TypeDecl> types_;  // anonymous structs are added while typing locals

@@ -47,6 +47,10 @@ SyntaxCache::SyntaxCache() : previous_(active_cache) { active_cache = this; }
 SyntaxCache::~SyntaxCache() { active_cache = previous_; }
 
 void flatten(TSNode root, NodeList& out) {
+  size_t expected = (ts_node_end_byte(root) - ts_node_start_byte(root)) / 8;  // Go: a named node per ~9 bytes
+  out.nodes.reserve(out.nodes.size() + expected);
+  out.end.reserve(out.end.size() + expected);
+  out.literal.reserve(out.literal.size() + expected);
   const TSSymbol literal = lang::symbol_for(ts_tree_language(root.tree), "func_literal");
   auto add = [&](TSNode node) {
     out.nodes.push_back(node);
