@@ -217,16 +217,20 @@ TEST_CASE("walks replayed from the recorded node lists visit what a cursor walk 
     files[0].tree = parser.parse(testing::read_file(entry.path()));
     checks::go::Package package(".", std::move(files));
     const checks::go::SourceFile& file = package.files()[0];
-    for (const auto& fn : package.functions())
-      if (!ts_node_is_null(fn.body)) {
-        ++bodies;
-        CHECK(fn.body_at != checks::go::Function::kNoIndex);
-      }
-    const auto& roots_here = package.nodes_of(file).nodes;
+    const auto& roots_here = file.nodes.nodes;
     std::vector<std::vector<const void*>> replayed(2 * roots_here.size());
     {
       checks::go::SyntaxCache cache;
       cache.adopt(package);
+      // Every function body is found in its file's recorded list, not flattened again.
+      for (const auto& fn : package.functions())
+        if (!ts_node_is_null(fn.body)) {
+          ++bodies;
+          const auto* flat = cache.flat(fn.body);
+          REQUIRE(flat != nullptr);
+          CHECK(flat->list == &fn.file->nodes);
+          CHECK(ts_node_eq(flat->list->nodes[flat->root], fn.body));
+        }
       for (size_t i = 0; i < roots_here.size(); ++i)
         for (bool into_literals : {false, true}) visits(roots_here[i], into_literals, replayed[2 * i + into_literals]);
     }

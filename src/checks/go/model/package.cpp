@@ -364,8 +364,7 @@ void Package::index_file(const SourceFile& file) {
 
 void Package::index_literals(const SourceFile& file) {
   // One pre-order pass over the file's named nodes (kept for later walks too); each literal
-  // remembers the innermost function around it, and each function the types of the
-  // nodes in it and where its body is.
+  // remembers the innermost function around it, and each function the types of the nodes in it.
   const NodeList& list = file.nodes;
   std::map<std::pair<uint32_t, uint32_t>, Function*> declared;
   for (auto& fn : functions_)
@@ -382,13 +381,7 @@ void Package::index_literals(const SourceFile& file) {
   const TSSymbol func_literal = lang::symbol_for(language, "func_literal");
   const TSSymbol call_expression = lang::symbol_for(language, "call_expression");
   const bool new_cond = file.tree.source().find("NewCond") != std::string::npos;
-  Function* awaiting_body = nullptr;  // the function entered last; its body comes before any other
-  for (uint32_t index = 0; index < list.nodes.size(); ++index) {
-    TSNode node = list.nodes[index];
-    if (awaiting_body && node.id == awaiting_body->body.id) {
-      awaiting_body->body_at = index;
-      awaiting_body = nullptr;
-    }
+  for (TSNode node : list.nodes) {
     TSSymbol symbol = ts_node_symbol(node);
     uint32_t start = ts_node_start_byte(node);
     while (!around.empty() && start >= around.back().first) around.pop_back();
@@ -399,10 +392,7 @@ void Package::index_literals(const SourceFile& file) {
     Function* enclosing = around.empty() ? nullptr : around.back().second;
     if (symbol == function_declaration || symbol == method_declaration) {
       auto it = declared.find({start, ts_node_end_byte(node)});
-      if (it != declared.end()) {
-        around.emplace_back(ts_node_end_byte(node), it->second);
-        awaiting_body = it->second;
-      }
+      if (it != declared.end()) around.emplace_back(ts_node_end_byte(node), it->second);
     } else if (symbol == func_literal) {
       Function fn;
       fn.node = node;
@@ -417,7 +407,6 @@ void Package::index_literals(const SourceFile& file) {
       functions_.push_back(std::move(fn));
       around.emplace_back(ts_node_end_byte(node), &functions_.back());
       nested.emplace_back(&functions_.back(), enclosing);
-      awaiting_body = &functions_.back();
     } else if (new_cond) {
       note_new_cond(node, file, enclosing);
     }

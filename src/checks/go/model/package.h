@@ -107,10 +107,6 @@ struct Function {
   // One bit per grammar symbol: the types of the named nodes in the declaration or literal (its
   // own literals included). Read by contains_type(fn, type).
   std::vector<uint64_t> node_types;
-
-  // Where body is in Package::nodes_of(*file); kNoIndex when it has none.
-  static constexpr uint32_t kNoIndex = UINT32_MAX;
-  uint32_t body_at = kNoIndex;
 };
 
 class Package {
@@ -123,8 +119,6 @@ class Package {
   const std::vector<SourceFile>& files() const { return files_; }
   // Declared functions and methods first (in file order), then every function literal.
   const std::deque<Function>& functions() const { return functions_; }
-  // Every named node of file (one of files()), in pre-order.
-  const NodeList& nodes_of(const SourceFile& file) const { return file.nodes; }
 
   const Function* function_named(const std::string& name) const;
   const Function* method(const std::string& type_name, const std::string& name) const;

@@ -91,9 +91,7 @@ void flatten(TSNode root, NodeList& out) {
 }
 
 void SyntaxCache::adopt(const Package& package) {
-  for (const auto& file : package.files()) lists_[file.tree.root().tree] = &package.nodes_of(file);
-  for (const auto& fn : package.functions())
-    if (fn.body_at != Function::kNoIndex) flats_[{fn.body.id, fn.body.tree}] = Flat{&package.nodes_of(*fn.file), fn.body_at};
+  for (const auto& file : package.files()) lists_[file.tree.root().tree] = &file.nodes;
 }
 
 const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {

@@ -25,9 +25,9 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
 void flatten(TSNode root, NodeList& out);
 
 // While one is alive on a thread, for_each_node replays each root it walks from a pre-order
-// array: the rules walk the same function bodies some thirty times per package. Function bodies
-// of an adopted package replay the arrays its indexing recorded, as do nodes inside them;
-// other roots are flattened on first use. One per package analysis; not shared.
+// array: the rules walk the same function bodies some thirty times per package. Any node of an
+// adopted package's files replays the file's recorded list (SourceFile::nodes); other roots are
+// flattened on first use. One per package analysis; not shared.
 class SyntaxCache {
  public:
   SyntaxCache();
@@ -35,7 +35,7 @@ class SyntaxCache {
   SyntaxCache(const SyntaxCache&) = delete;
   SyntaxCache& operator=(const SyntaxCache&) = delete;
 
-  // Function bodies of package (which must outlive the cache) replay its recorded node lists.
+  // Walks of package's nodes (the package must outlive the cache) replay its files' node lists.
   void adopt(const Package& package);
 
   // A root's place in a node list: list->nodes[root] is the root, list->end[root] ends it.
