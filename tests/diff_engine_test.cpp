@@ -1,5 +1,6 @@
 // The diff engine against real repositories made by each test.
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
@@ -97,6 +98,23 @@ TEST_CASE("worktree mode counts untracked files but not ignored ones", "[diff]")
   CHECK(find(change, "new/b.go") != nullptr);
   CHECK(find(change, "gen/c.go") == nullptr);
   for (const char* mode : {"--worktree", "--staged", "--all"}) CHECK(run_patchgate({"check", mode}, repo).code == 0);
+  CHECK(repo_state(repo) == before);
+}
+
+TEST_CASE("a tracked file replaced by a FIFO is skipped, not read and waited on", "[diff]") {
+  TempDir tmp;
+  std::string repo = init_repo(tmp);
+  write_file(fs::path(repo) / "p/a.go", "package p\n\nfunc A() {}\n");
+  write_file(fs::path(repo) / "p/b.go", "package p\n");
+  commit_all(repo, "base");
+  fs::remove(fs::path(repo) / "p/b.go");
+  REQUIRE(mkfifo((fs::path(repo) / "p/b.go").c_str(), 0644) == 0);
+  std::string before = repo_state(repo);
+  for (const char* mode : {"--worktree", "--all"}) {
+    RunResult result = run_patchgate({"check", mode}, repo, "", 20);
+    INFO(mode << ": " << result.err);
+    CHECK(result.code == 0);
+  }
   CHECK(repo_state(repo) == before);
 }
 

@@ -176,7 +176,9 @@ class WorkdirSource final : public SourceTree {
   }
   std::optional<std::string> read(const std::string& path) const override {
     // One open, one fstat, reads straight into the string (a whole-tree run reads every file).
-    int fd = ::open(absolute(path).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO where a file was tracked must not wait for a writer (regular files
+    // ignore the flag); fstat then turns it away.
+    int fd = ::open(absolute(path).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) return std::nullopt;
     std::optional<std::string> out;
     struct stat st {};
