@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "checks/analysis.h"
 #include "checks/go/model/package.h"
@@ -151,12 +152,12 @@ TEST_CASE("node types, symbols and fields stay right across trees that come and 
     CHECK(ts_node_symbol(decl) ==
           lang::symbol_for(ts_tree_language(decl.tree), function_first ? "function_declaration" : "type_declaration"));
     TSNode name = lang::field(decl, "name");
-    CHECK(ts_node_is_null(name) == !function_first);
+    CHECK(lang::null(name) == !function_first);
     if (function_first) CHECK(tree.text(name) == "f");
   }
   lang::Tree tree = parser.parse("package p\n");
   CHECK(lang::symbol_for(ts_tree_language(tree.root().tree), "no_such_node_type") == 0);
-  CHECK(ts_node_is_null(lang::field(tree.root(), "no_such_field")));
+  CHECK(lang::null(lang::field(tree.root(), "no_such_field")));
 }
 
 TEST_CASE("a reparse from another revision's tree gives the tree a fresh parse gives", "[analysis]") {
@@ -224,7 +225,7 @@ TEST_CASE("walks replayed from the recorded node lists visit what a cursor walk 
       cache.adopt(package);
       // Every function body is found in its file's recorded list, not flattened again.
       for (const auto& fn : package.functions())
-        if (!ts_node_is_null(fn.body)) {
+        if (!lang::null(fn.body)) {
           ++bodies;
           const auto* flat = cache.flat(fn.body);
           REQUIRE(flat != nullptr);
@@ -247,4 +248,64 @@ TEST_CASE("walks replayed from the recorded node lists visit what a cursor walk 
   }
   CHECK(bodies > 500);
   CHECK(roots > 10000);
+}
+
+TEST_CASE("node lists answer what the tree answers: positions, children, symbols, field and method names", "[analysis]") {
+  lang::Parser parser(lang::go_language());
+  size_t nodes = 0, selectors = 0, found_fields = 0, found_methods = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::source_dir() + "/testdata/go")) {
+    if (entry.path().extension() != ".go") continue;
+    std::vector<checks::go::SourceFile> files(1);
+    files[0].path = entry.path().filename().string();
+    files[0].tree = parser.parse(testing::read_file(entry.path()));
+    checks::go::Package package(".", std::move(files));
+    const checks::go::NodeList& list = package.files()[0].nodes;
+    INFO(entry.path().string());
+    REQUIRE(list.symbol.size() == list.nodes.size());
+    for (uint32_t i = 0; i < list.nodes.size(); ++i) {
+      TSNode node = list.nodes[i];
+      ++nodes;
+      CHECK(lang::start_byte(node) == ts_node_start_byte(node));
+      CHECK(list.symbol[i] == ts_node_symbol(node));
+      CHECK(std::string(lang::symbol_type(ts_tree_language(node.tree), list.symbol[i])) == lang::node_type(node));
+      CHECK(checks::go::find_in(list, node) == std::optional<uint32_t>(i));
+      auto from_list = checks::go::named_children_in(list, node);
+      auto from_tree = lang::named_children(node);
+      REQUIRE(from_list.size() == from_tree.size());
+      for (size_t c = 0; c < from_tree.size(); ++c) CHECK(ts_node_eq(from_list[c], from_tree[c]));
+    }
+    // The name filters only ever say no where the lookups they spare would find nothing: for
+    // each type the package's functions name (receivers, parameters, results) and each `x.name`
+    // of the file, a field or method that find_field or find_method finds (promoted ones too)
+    // passes the filter.
+    std::vector<checks::go::TypeRef> types;
+    for (const auto& fn : package.functions()) {
+      if (!fn.receiver_type.empty()) types.push_back(checks::go::TypeRef::named("", fn.receiver_type, true));
+      for (const auto& param : fn.params) types.push_back(param.type);
+      for (const auto& result : fn.results) types.push_back(result);
+    }
+    std::set<std::string> names;
+    for (uint32_t i = 0; i < list.nodes.size(); ++i)
+      if (lang::is(list.nodes[i], "selector_expression"))
+        names.insert(std::string(package.files()[0].tree.text(lang::field(list.nodes[i], "field"))));
+    selectors += names.size();
+    for (const auto& name : names) {
+      for (const auto& type : types) {
+        if (package.find_field(type, name, nullptr)) {
+          ++found_fields;
+          CHECK(package.may_have_field(name));
+        }
+        if (package.find_method(type, name, nullptr)) {
+          ++found_methods;
+          CHECK(package.may_have_method(name));
+        }
+      }
+    }
+    CHECK_FALSE(package.may_have_field("noSuchFieldAnywhere"));
+    CHECK_FALSE(package.may_have_method("NoSuchMethodAnywhere"));
+  }
+  CHECK(nodes > 10000);
+  CHECK(selectors > 500);
+  CHECK(found_fields > 50);
+  CHECK(found_methods > 50);
 }

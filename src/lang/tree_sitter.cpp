@@ -67,7 +67,7 @@ class NameCache {
 }  // namespace
 
 TSNode field(TSNode node, const char* name) {
-  if (ts_node_is_null(node)) return node;
+  if (null(node)) return node;
   thread_local NameCache cache;
   const TSLanguage* language = ts_tree_language(node.tree);
   TSFieldId id = cache.get(language, name, [&](uint32_t length) {
@@ -75,6 +75,12 @@ TSNode field(TSNode node, const char* name) {
     return std::make_pair(found, found ? ts_language_field_name_for_id(language, found) : "");
   });
   return id ? ts_node_child_by_field_id(node, id) : TSNode{};  // no such field in the grammar: none here
+}
+
+const char* symbol_type(const TSLanguage* language, TSSymbol symbol) {
+  const SymbolNames& table = symbol_names(language);
+  return symbol < table.names.size() && table.names[symbol] ? table.names[symbol]
+                                                           : ts_language_symbol_name(language, symbol);
 }
 
 TSSymbol symbol_for(const TSLanguage* language, const char* type) {
@@ -122,7 +128,7 @@ const char* node_type(TSNode node) {
 }
 
 std::string_view Tree::text(TSNode node) const {
-  if (ts_node_is_null(node)) return {};
+  if (null(node)) return {};
   uint32_t start = ts_node_start_byte(node);
   uint32_t end = ts_node_end_byte(node);
   if (start > source_.size() || end > source_.size() || end < start) return {};
@@ -210,7 +216,7 @@ uint32_t Query::capture_index(std::string_view name) const {
 
 std::vector<TSNode> children_by_field(TSNode node, const char* name) {
   std::vector<TSNode> out;
-  if (ts_node_is_null(node)) return out;
+  if (null(node)) return out;
   TSTreeCursor cursor = ts_tree_cursor_new(node);
   if (ts_tree_cursor_goto_first_child(&cursor)) {
     do {
@@ -224,7 +230,7 @@ std::vector<TSNode> children_by_field(TSNode node, const char* name) {
 
 std::vector<TSNode> named_children(TSNode node) {
   std::vector<TSNode> out;
-  if (ts_node_is_null(node)) return out;
+  if (null(node)) return out;
   // A cursor: ts_node_named_child(i) walks from the first child each time.
   TSTreeCursor cursor = ts_tree_cursor_new(node);
   if (ts_tree_cursor_goto_first_child(&cursor)) {

@@ -76,8 +76,16 @@ const char* node_type(TSNode node);
 // The symbol nodes of a named `type` have (ts_node_symbol), looked up once per name and thread;
 // a symbol no node has when the grammar has no such type.
 TSSymbol symbol_for(const TSLanguage* language, const char* type);
+// The type node_type gives a node whose ts_node_symbol is `symbol`.
+const char* symbol_type(const TSLanguage* language, TSSymbol symbol);
+// ts_node_is_null without a call into the shared library: nodes are tested for null millions of
+// times on a large tree. (A TSNode is null when its id is.)
+inline bool null(TSNode node) { return node.id == nullptr; }
+// ts_node_start_byte the same way: a node carries its start byte in context[0] (tree-sitter's
+// node.c; a test holds the two equal).
+inline uint32_t start_byte(TSNode node) { return node.context[0]; }
 inline bool is(TSNode node, const char* type) {
-  if (ts_node_is_null(node)) return false;
+  if (null(node)) return false;
   const char* actual = node_type(node);
   return actual[0] == type[0] && std::strcmp(actual, type) == 0;
 }
@@ -86,8 +94,8 @@ inline bool is(TSNode node, const char* type) {
 // The field's id is looked up once per name and thread: tree-sitter's own lookup compares the
 // name with every field name of the grammar, and the rules ask for fields millions of times.
 TSNode field(TSNode node, const char* name);
-inline TSNode parent(TSNode node) { return ts_node_is_null(node) ? node : ts_node_parent(node); }
-inline uint32_t named_count(TSNode node) { return ts_node_is_null(node) ? 0 : ts_node_named_child_count(node); }
+inline TSNode parent(TSNode node) { return null(node) ? node : ts_node_parent(node); }
+inline uint32_t named_count(TSNode node) { return null(node) ? 0 : ts_node_named_child_count(node); }
 inline TSNode named_child(TSNode node, uint32_t i) {
   return i < named_count(node) ? ts_node_named_child(node, i) : TSNode{};
 }

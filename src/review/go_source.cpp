@@ -102,7 +102,7 @@ std::vector<GoDeclaration> go_declarations(const std::string& source) {
       std::string receiver = method ? receiver_type(tree, field(node, "receiver")) : "";
       decl.name = receiver.empty() ? name : receiver + "." + name;
       TSNode body = field(node, "body");
-      uint32_t end = ts_node_is_null(body) ? ts_node_end_byte(node) : ts_node_start_byte(body);
+      uint32_t end = lang::null(body) ? ts_node_end_byte(node) : ts_node_start_byte(body);
       uint32_t start = ts_node_start_byte(node);
       decl.signature = fold_whitespace(std::string_view(tree.source()).substr(start, end - start));
     } else {

@@ -12,7 +12,7 @@ namespace {
 // Is fn, or a function literal it is nested in, the body of a `go` statement?
 bool runs_in_goroutine(const Function& fn) {
   for (const Function* f = &fn; f; f = f->enclosing)
-    if (!ts_node_is_null(go_statement_of(*f))) return true;
+    if (!lang::null(go_statement_of(*f))) return true;
   return false;
 }
 
@@ -28,7 +28,7 @@ void BackgroundInScopeCheck::check_package(GoPackageContext& context, FindingSin
       if (!is_package_call(file, node, "context", {"Background", "TODO"})) return true;
       std::string call = text_of(file, lang::field(node, "function")) + "()";
       // `go s.audit(context.Background(), e)`: handed to a goroutine as it starts.
-      bool goroutine = in_goroutine || !ts_node_is_null(ancestor_of(node, fn.body, {"go_statement"}));
+      bool goroutine = in_goroutine || !lang::null(ancestor_of(node, fn.body, {"go_statement"}));
       Finding finding;
       finding.location = location_at(file, node);
       finding.enclosing_function = fn.display_name;

@@ -22,7 +22,7 @@ TSNode closed_channel(const SourceFile& file, TSNode call) {
 // A close that runs at most once per goroutine or iteration only if nothing decides around it:
 // inside an if, switch or select case it is guarded ("the last one closes", a closed flag).
 bool conditional(TSNode node, TSNode stop) {
-  return !ts_node_is_null(ancestor_of(node, stop, {"if_statement", "expression_case", "type_case", "communication_case",
+  return !lang::null(ancestor_of(node, stop, {"if_statement", "expression_case", "type_case", "communication_case",
                                                    "default_case"}));
 }
 
@@ -30,25 +30,25 @@ bool conditional(TSNode node, TSNode stop) {
 // in its block, then those following each enclosing statement, up to the function body. A
 // loop is not crossed (its next iteration is a different path), nor a block that ends first.
 TSNode send_after_close(const SourceFile& file, TSNode statement, TSNode body, const std::string& channel) {
-  for (TSNode current = statement; !ts_node_is_null(current) && !ts_node_eq(current, body);) {
+  for (TSNode current = statement; !lang::null(current) && !ts_node_eq(current, body);) {
     TSNode block = lang::parent(current);
-    for (TSNode next = ts_node_next_named_sibling(current); !ts_node_is_null(next); next = ts_node_next_named_sibling(next)) {
+    for (TSNode next = ts_node_next_named_sibling(current); !lang::null(next); next = ts_node_next_named_sibling(next)) {
       TSNode send{};
       for_each_node(next, [&](TSNode node) {
-        if (!ts_node_is_null(send)) return false;
+        if (!lang::null(send)) return false;
         if (lang::is(node, "send_statement") && text_of(file, unparen(lang::field(node, "channel"))) == channel) send = node;
         return true;
       });
-      if (!ts_node_is_null(send)) return send;
+      if (!lang::null(send)) return send;
       if (ends_path(file, next)) return TSNode{};
     }
     // Climb to the statement holding this block; stop at loops and at anything that is not a block.
     TSNode holder = lang::parent(block);
-    while (!ts_node_is_null(holder) && !ts_node_eq(holder, body) &&
+    while (!lang::null(holder) && !ts_node_eq(holder, body) &&
            (lang::is(holder, "block") || lang::is(holder, "if_statement") || lang::is(holder, "expression_case") ||
             lang::is(holder, "default_case") || lang::is(holder, "communication_case") || lang::is(holder, "type_case")))
       holder = lang::parent(holder);
-    if (ts_node_is_null(holder) || ts_node_eq(holder, body)) return TSNode{};
+    if (lang::null(holder) || ts_node_eq(holder, body)) return TSNode{};
     if (!lang::is(holder, "expression_switch_statement") && !lang::is(holder, "type_switch_statement") &&
         !lang::is(holder, "select_statement"))
       return TSNode{};
@@ -63,7 +63,7 @@ bool receives_only(const SourceFile& file, TSNode body, const std::string& chann
   bool receives = false, sends = false;
   for_each_node(body, [&](TSNode node) {
     if (is_receive(node) && text_of(file, unparen(lang::field(node, "operand"))) == channel &&
-        !ts_node_is_null(ancestor_of(node, body, {"for_statement"})))
+        !lang::null(ancestor_of(node, body, {"for_statement"})))
       receives = true;
     if (lang::is(node, "range_clause") && text_of(file, unparen(lang::field(node, "right"))) == channel) receives = true;
     if (lang::is(node, "send_statement") && text_of(file, unparen(lang::field(node, "channel"))) == channel) sends = true;
@@ -75,7 +75,7 @@ bool receives_only(const SourceFile& file, TSNode body, const std::string& chann
 // `select { case <-ch: default: close(ch) }`: the close-if-not-closed idiom checks first.
 bool checked_close(const SourceFile& file, TSNode call, TSNode body, const std::string& channel) {
   TSNode select = ancestor_of(call, body, {"select_statement"});
-  if (ts_node_is_null(select)) return false;
+  if (lang::null(select)) return false;
   bool checks = false;
   for_each_node(select, [&](TSNode node) {
     if (is_receive(node) && text_of(file, unparen(lang::field(node, "operand"))) == channel) checks = true;
@@ -112,7 +112,7 @@ void ChannelCloseOwnershipCheck::check_package(GoPackageContext& context, Findin
     if (!mentions(fn, "close")) continue;
     for_each_node(fn.body, [&](TSNode call) {
       TSNode channel = closed_channel(file, call);
-      if (ts_node_is_null(channel)) return true;
+      if (lang::null(channel)) return true;
       std::string name = text_of(file, channel);
       TSNode root = root_identifier(channel);
       std::string root_name = text_of(file, root);
@@ -129,7 +129,7 @@ void ChannelCloseOwnershipCheck::check_package(GoPackageContext& context, Findin
         sink.report(std::move(finding), fn.display_name + "|" + kind + "|" + name);
       };
       // A send on the same path after the close panics.
-      if (TSNode send = deferred ? TSNode{} : send_after_close(file, statement, fn.body, name); !ts_node_is_null(send)) {
+      if (TSNode send = deferred ? TSNode{} : send_after_close(file, statement, fn.body, name); !lang::null(send)) {
         report("close(" + name + ") and then a send on " + name + " on the same path: send on a closed channel panics",
                "close the channel only after the last send, in the one goroutine that sends",
                "send", {{location_at(file, send), "the send after the close"}});
@@ -145,13 +145,13 @@ void ChannelCloseOwnershipCheck::check_package(GoPackageContext& context, Findin
         return true;
       }
       // The rest is about closing one channel many times; `xs[i].done` is one channel per element.
-      if (ts_node_is_null(root) || goes_through_index(channel)) return true;
+      if (lang::null(root) || goes_through_index(channel)) return true;
       // In a loop, each iteration closes again, unless the close ends the loop or something decides around it.
       TSNode loop = ancestor_of(call, fn.body, {"for_statement"});
-      if (!ts_node_is_null(loop) && !deferred && !conditional(call, loop) && !declared_in(file, loop).count(root_name)) {
+      if (!lang::null(loop) && !deferred && !conditional(call, loop) && !declared_in(file, loop).count(root_name)) {
         // Leaving after the close, or renewing the channel (`ch = make(chan T)`), closes each channel once.
         bool leaves = false;
-        for (TSNode next = ts_node_next_named_sibling(statement); !ts_node_is_null(next); next = ts_node_next_named_sibling(next)) {
+        for (TSNode next = ts_node_next_named_sibling(statement); !lang::null(next); next = ts_node_next_named_sibling(next)) {
           leaves |= ends_path(file, next);
           if (lang::is(next, "assignment_statement") &&
               text_of(file, unparen(lang::named_child(lang::field(next, "left"), 0))) == name)
@@ -166,19 +166,19 @@ void ChannelCloseOwnershipCheck::check_package(GoPackageContext& context, Findin
       }
       // In goroutines: once per goroutine started in a loop, or from several goroutines.
       TSNode start = concurrent_start_of(fn);
-      if (!ts_node_is_null(start) && fn.enclosing && !conditional(call, fn.body) && !declared_names(fn).count(root_name) &&
+      if (!lang::null(start) && fn.enclosing && !conditional(call, fn.body) && !declared_names(fn).count(root_name) &&
           !conditional(start, fn.enclosing->body)) {
         // (A goroutine started under an if or case may be the only one that runs.)
         const Function& outer = *fn.enclosing;
         TSNode outer_loop = ancestor_of(start, outer.body, {"for_statement"});
-        if (!ts_node_is_null(outer_loop) && !declared_in(file, outer_loop).count(root_name) &&
+        if (!lang::null(outer_loop) && !declared_in(file, outer_loop).count(root_name) &&
             !waits_each_iteration(file, outer_loop, start)) {
           report("every goroutine started in this loop closes " + name + ": the second close panics",
                  "close the channel once after all of them finish (wg.Wait() then close), or guard it with sync.Once",
                  "goroutines", {{location_at(file, start), "the goroutine, started once per iteration"}});
           return true;
         }
-        if (ts_node_is_null(outer_loop)) goroutine_closes[{&outer, name}].push_back({&fn, call});
+        if (lang::null(outer_loop)) goroutine_closes[{&outer, name}].push_back({&fn, call});
       }
       return true;
     });

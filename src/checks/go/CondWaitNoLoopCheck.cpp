@@ -48,7 +48,7 @@ void CondWaitNoLoopCheck::check_package(GoPackageContext& context, FindingSink& 
       TSNode name = lang::is(operand, "selector_expression") ? lang::field(operand, "field") : operand;
       if (!conds.count(text_of(file, name))) return true;
       if (lang::is(operand, "identifier") && !local_cond(fn, text_of(file, operand))) return true;
-      if (!ts_node_is_null(ancestor_of(call, fn.body, {"for_statement"}))) return true;
+      if (!lang::null(ancestor_of(call, fn.body, {"for_statement"}))) return true;
       Finding finding;
       finding.location = location_at(file, call);
       finding.enclosing_function = fn.display_name;

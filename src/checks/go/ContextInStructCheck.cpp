@@ -18,18 +18,18 @@ TSNode long_lived_use(const Package& package, const std::string& struct_name, co
     for_each_node(
         fn.body,
         [&](TSNode node) {
-          if (!ts_node_is_null(found)) return false;
+          if (!lang::null(found)) return false;
           if (lang::is(node, "go_statement")) found = node;
           if (lang::is(node, "for_statement"))
             for_each_node(lang::field(node, "body"), [&](TSNode inner) {
               if (lang::is(inner, "selector_expression") && text_of(*fn.file, lang::field(inner, "field")) == field_name)
                 found = inner;
-              return ts_node_is_null(found);
+              return lang::null(found);
             }, true);
           return true;
         },
         true);
-    if (!ts_node_is_null(found)) return found;
+    if (!lang::null(found)) return found;
   }
   return TSNode{};
 }
@@ -58,7 +58,7 @@ void ContextInStructCheck::check_package(GoPackageContext& context, FindingSink&
           // A per-operation state (a handshake, a request) may carry its call's context; a value
           // that starts goroutines or loops over work through the stored ctx outlives that call.
           TSNode use = long_lived_use(context.package(), struct_name, field_name);
-          if (ts_node_is_null(use)) return false;
+          if (lang::null(use)) return false;
           Finding finding;
           finding.location = location_at(file, node);
           finding.enclosing_function = struct_name;

@@ -12,7 +12,7 @@ RuleInfo DiscardedConcurrentErrorCheck::info() {
 namespace {
 
 bool runs_concurrently(const Function& fn) {
-  if (!ts_node_is_null(go_statement_of(fn))) return true;
+  if (!lang::null(go_statement_of(fn))) return true;
   // `g.Go(func() error { ... })`: an errgroup task.
   TSNode args = lang::parent(fn.node);
   TSNode call = lang::parent(args);

@@ -21,13 +21,13 @@ bool is_testing_value(const Function& fn, const std::string& name) {
 void FatalInGoroutineCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   static const char* const stops[] = {"Fatal", "Fatalf", "FailNow", "Skip", "Skipf", "SkipNow"};
   for (const auto& fn : context.package().functions()) {
-    if (ts_node_is_null(go_statement_of(fn))) continue;
+    if (lang::null(go_statement_of(fn))) continue;
     const SourceFile& file = *fn.file;
     // The goroutine's body, closures called inside it included (they run on the goroutine).
     for_each_node(
         fn.body,
         [&](TSNode node) {
-          if (lang::is(node, "func_literal") && !ts_node_is_null(lang::parent(node)) &&
+          if (lang::is(node, "func_literal") && !lang::null(lang::parent(node)) &&
               lang::is(lang::parent(lang::parent(node)), "go_statement"))
             return false;  // a goroutine of its own, judged separately
           if (lang::is(node, "func_literal") && lang::is(lang::parent(node), "argument_list")) {

@@ -22,12 +22,12 @@ bool has_exit(const SourceFile& file, TSNode loop) {
     if (lang::is(node, "return_statement") || lang::is(node, "goto_statement")) exit = true;
     if (lang::is(node, "break_statement")) {
       TSNode target = lang::named_children(node).empty() ? TSNode{} : lang::named_children(node).front();
-      if (!ts_node_is_null(target)) {
+      if (!lang::null(target)) {
         exit = text_of(file, target) == label;
       } else {
         TSNode inner = ancestor_of(node, loop, {"for_statement", "expression_switch_statement", "type_switch_statement",
                                                 "select_statement"});
-        exit = ts_node_is_null(inner);
+        exit = lang::null(inner);
       }
     }
     if (lang::is(node, "call_expression")) exit |= is_terminating_call(text_of(file, unparen(lang::field(node, "function"))));
@@ -76,7 +76,7 @@ void GoroutineNoStopCheck::check_package(GoPackageContext& context, FindingSink&
           started = "the goroutine running " + callee->display_name;
         }
       }
-      if (ts_node_is_null(body)) return true;
+      if (lang::null(body)) return true;
       for_each_node(body, [&](TSNode loop) {
         if (!lang::is(loop, "for_statement")) return true;
         if (!is_endless_loop(loop) || has_exit(*body_file, loop)) return true;

@@ -72,29 +72,29 @@ void GoroutineSendLeakCheck::check_package(GoPackageContext& context, FindingSin
         // A send on the channel in the goroutine, not guarded by a select with another way out.
         TSNode send{};
         for_each_node(lang::field(literal, "body"), [&](TSNode node) {
-          if (!ts_node_is_null(send)) return false;
+          if (!lang::null(send)) return false;
           if (lang::is(node, "send_statement")) {
             TSNode target = unparen(lang::field(node, "channel"));
             TSNode select = ancestor_of(node, literal, {"select_statement"});
-            if (lang::is(target, "identifier") && text_of(file, target) == channel && ts_node_is_null(select))
+            if (lang::is(target, "identifier") && text_of(file, target) == channel && lang::null(select))
               send = node;
           }
           return true;
         });
-        if (ts_node_is_null(send)) continue;
+        if (lang::null(send)) continue;
         // How the receiver can go away first.
         std::string why;
         TSNode where{};
         uint32_t go_end = ts_node_end_byte(go);
         TSNode first_receive{};
         for (TSNode r : receives)
-          if (ts_node_start_byte(r) > go_end && (ts_node_is_null(first_receive) || ts_node_start_byte(r) < ts_node_start_byte(first_receive)))
+          if (ts_node_start_byte(r) > go_end && (lang::null(first_receive) || ts_node_start_byte(r) < ts_node_start_byte(first_receive)))
             first_receive = r;
-        if (ts_node_is_null(first_receive)) {
+        if (lang::null(first_receive)) {
           if (!receives.empty()) continue;  // received before the go statement (in a loop): not judged
           why = "nothing receives from " + channel + " after the goroutine starts";
           where = go;
-        } else if (TSNode select = ancestor_of(first_receive, fn.body, {"select_statement"}); !ts_node_is_null(select)) {
+        } else if (TSNode select = ancestor_of(first_receive, fn.body, {"select_statement"}); !lang::null(select)) {
           int cases = 0;
           for (TSNode clause : lang::named_children(select)) cases += lang::is(clause, "communication_case") ? 1 : 0;
           bool has_default = false;
@@ -130,13 +130,13 @@ void GoroutineSendLeakCheck::check_package(GoPackageContext& context, FindingSin
           where = select;
         } else {
           for_each_node(fn.body, [&](TSNode node) {
-            if (!ts_node_is_null(where)) return false;
+            if (!lang::null(where)) return false;
             if (lang::is(node, "return_statement") && ts_node_start_byte(node) > go_end &&
                 ts_node_end_byte(node) <= ts_node_start_byte(first_receive))  // not `return <-ch`
               where = node;
             return true;
           });
-          if (ts_node_is_null(where)) continue;
+          if (lang::null(where)) continue;
           why = "the return at line " + std::to_string(lang::line_of(where)) + " leaves before receiving";
         }
         Finding finding;

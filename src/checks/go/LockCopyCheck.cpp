@@ -106,7 +106,7 @@ void LockCopyCheck::check_package(GoPackageContext& context, FindingSink& sink) 
     }
 
     // `v := *p` (and `v = *p`) where *p holds a lock: the copy gets its own, unshared lock.
-    if (ts_node_is_null(fn.body)) continue;
+    if (lang::null(fn.body)) continue;
     // Only a pointer parameter or receiver (of fn or a function around it) can be dereferenced
     // that way: those whose pointee holds a lock, in the order they are looked up. With none, the
     // body is not walked.

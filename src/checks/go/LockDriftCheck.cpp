@@ -103,7 +103,7 @@ void LockDriftCheck::check_package(GoPackageContext& context, FindingSink& sink)
   if (context.whole_tree()) return;  // no old revision to drift from
   std::vector<const Function*> changed;
   for (const auto& fn : context.package().functions()) {
-    if (fn.name.empty() || ts_node_is_null(fn.body)) continue;  // literals are judged with their function
+    if (fn.name.empty() || lang::null(fn.body)) continue;  // literals are judged with their function
     const git::ChangedFile* file = context.changed_file(fn.file->path);
     if (!file) continue;
     int first = lang::line_of(fn.node), last = static_cast<int>(ts_node_end_point(fn.node).row) + 1;

@@ -68,7 +68,7 @@ bool comma_ok(TSNode receive) {
 TSNode first_blocking(const SourceFile& file, TSNode body) {
   TSNode found{};
   for_each_node(body, [&](TSNode node) {
-    if (!ts_node_is_null(found)) return false;
+    if (!lang::null(found)) return false;
     if (lang::is(node, "go_statement")) return false;
     if (lang::is(node, "select_statement")) {
       bool has_default = false;
@@ -78,7 +78,7 @@ TSNode first_blocking(const SourceFile& file, TSNode body) {
       if (has_default)
         for (TSNode clause : lang::named_children(node))
           for (TSNode statement : lang::named_children(clause))
-            if (!ts_node_eq(statement, lang::field(clause, "communication")) && ts_node_is_null(found))
+            if (!ts_node_eq(statement, lang::field(clause, "communication")) && lang::null(found))
               found = first_blocking(file, statement);
       return false;
     }
@@ -105,7 +105,7 @@ void LoopIgnoresContextCheck::check_package(GoPackageContext& context, FindingSi
       TSNode body = lang::field(loop, "body");
       if (mentions(file, loop, names)) return true;
       TSNode blocking = first_blocking(file, body);
-      if (ts_node_is_null(blocking)) return true;
+      if (lang::null(blocking)) return true;
       Finding finding;
       finding.location = location_at(file, loop);
       finding.enclosing_function = fn.display_name;

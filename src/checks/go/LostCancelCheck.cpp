@@ -54,12 +54,12 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
           fn.body,
           [&](TSNode node) {
             if (lang::is(node, "identifier") && ts_node_start_byte(node) >= after && text_of(file, node) == cancel &&
-                (ts_node_is_null(first_use) || ts_node_start_byte(node) < ts_node_start_byte(first_use)))
+                (lang::null(first_use) || ts_node_start_byte(node) < ts_node_start_byte(first_use)))
               first_use = node;
             return true;
           },
           true);
-      if (ts_node_is_null(first_use)) {
+      if (lang::null(first_use)) {
         finding.location = location_at(file, cancel_node);
         finding.message = cancel + ", the cancel func of " + made +
                           ", is never called: the context (and its timer) stays alive until its parent is cancelled";
@@ -70,14 +70,14 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
       TSNode early{};
       for_each_node(fn.body, [&](TSNode node) {
         if (lang::is(node, "return_statement") && ts_node_start_byte(node) >= after &&
-            ts_node_end_byte(node) <= ts_node_start_byte(first_use) && ts_node_is_null(early))  // not `return ctx, cancel`
+            ts_node_end_byte(node) <= ts_node_start_byte(first_use) && lang::null(early))  // not `return ctx, cancel`
           early = node;
-        return ts_node_is_null(early);
+        return lang::null(early);
       });
       // When every use is a plain `cancel()` statement (no defer, not passed on or stored), each
       // later return must follow one in a block that holds the return: a cancel on one branch
       // does not cover the others.
-      if (ts_node_is_null(early)) {
+      if (lang::null(early)) {
         std::vector<TSNode> calls;
         bool other_use = false;
         for_each_node(
@@ -87,7 +87,7 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
                 return true;
               TSNode use_call = lang::parent(node);
               if (lang::is(use_call, "call_expression") && lang::is(lang::parent(use_call), "expression_statement") &&
-                  ts_node_is_null(ancestor_of(node, fn.body, {"func_literal"})))
+                  lang::null(ancestor_of(node, fn.body, {"func_literal"})))
                 calls.push_back(lang::parent(use_call));
               else
                 other_use = true;
@@ -96,7 +96,7 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
             true);
         if (!other_use)
           for_each_node(fn.body, [&](TSNode node) {
-            if (!ts_node_is_null(early)) return false;
+            if (!lang::null(early)) return false;
             if (!lang::is(node, "return_statement") || ts_node_start_byte(node) < after) return true;
             bool covered = false;
             for (TSNode c : calls)
@@ -109,7 +109,7 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
             return true;
           });
       }
-      if (ts_node_is_null(early)) return true;
+      if (lang::null(early)) return true;
       finding.location = location_at(file, early);
       finding.message = "this return leaves without calling " + cancel + " (the cancel func of " + made +
                         ", line " + std::to_string(lang::line_of(call)) + "): the context and its timer leak";

@@ -60,7 +60,7 @@ bool writes_map(const Package& package, const Function& fn, TSNode target) {
 // An Unlock on a path that then leaves (`mu.Unlock(); return`) releases only for that path.
 bool leaves_after(const SourceFile& file, TSNode call) {
   TSNode statement = lang::parent(call);
-  for (TSNode next = ts_node_next_named_sibling(statement); !ts_node_is_null(next); next = ts_node_next_named_sibling(next))
+  for (TSNode next = ts_node_next_named_sibling(statement); !lang::null(next); next = ts_node_next_named_sibling(next))
     if (ends_path(file, next)) return true;
   return false;
 }
@@ -90,10 +90,10 @@ void RacySharedWriteCheck::check_package(GoPackageContext& context, FindingSink&
   for (const auto& fn : package.functions()) {
     if (!fn.enclosing) continue;
     TSNode start = concurrent_start_of(fn);
-    if (ts_node_is_null(start)) continue;
+    if (lang::null(start)) continue;
     const Function& outer = *fn.enclosing;
     TSNode loop = ancestor_of(start, outer.body, {"for_statement"});
-    if (ts_node_is_null(loop)) continue;
+    if (lang::null(loop)) continue;
     const SourceFile& file = *fn.file;
     // Goroutines that run one at a time, or that synchronise through atomics, are not judged.
     if (waits_each_iteration(file, loop, start) || uses_atomics(file, fn.body)) continue;
@@ -125,7 +125,7 @@ void RacySharedWriteCheck::check_package(GoPackageContext& context, FindingSink&
       if (lang::is(node, "inc_statement") || lang::is(node, "dec_statement")) {
         TSNode target = unparen(lang::named_child(node, 0));
         TSNode root = root_identifier(target);
-        if (ts_node_is_null(root) || !shared(text_of(file, root))) return true;
+        if (lang::null(root) || !shared(text_of(file, root))) return true;
         if (lang::is(target, "index_expression") && writes_map(package, fn, target))
           report(node, target, "write the map " + text_of(file, lang::field(target, "operand")));
         else if (!goes_through_index(target))
@@ -138,7 +138,7 @@ void RacySharedWriteCheck::check_package(GoPackageContext& context, FindingSink&
       for (uint32_t i = 0; i < count; ++i) {
         TSNode target = unparen(lang::named_child(left, i));
         TSNode root = root_identifier(target);
-        if (ts_node_is_null(root) || !shared(text_of(file, root))) continue;
+        if (lang::null(root) || !shared(text_of(file, root))) continue;
         std::string name = text_of(file, target);
         if (lang::is(target, "index_expression")) {
           // A slice written at distinct indexes is the race-free idiom; a map is never safe.

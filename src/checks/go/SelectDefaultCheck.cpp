@@ -60,7 +60,7 @@ void SelectDefaultCheck::check_package(GoPackageContext& context, FindingSink& s
           if (TSNode comm = lang::field(clause, "communication"); lang::is(comm, "send_statement")) sends.push_back(comm);
         }
       }
-      if (ts_node_is_null(default_case) || !silent_default(default_case, false)) return true;
+      if (lang::null(default_case) || !silent_default(default_case, false)) return true;
       auto report = [&](TSNode at, const std::string& message, const std::string& fix, const std::string& kind) {
         Finding finding;
         finding.location = location_at(file, at);

@@ -16,7 +16,7 @@ std::string unbounded_kind(const Package& package, const SourceFile& file, const
     if (lang::is(child, "block") || lang::is(child, "comment")) continue;
     has_clause = true;
     if (lang::is(child, "for_clause")) {
-      if (ts_node_is_null(lang::field(child, "condition"))) return "an endless loop";
+      if (lang::null(lang::field(child, "condition"))) return "an endless loop";
       return "";  // counted
     }
     if (lang::is(child, "range_clause")) {
@@ -86,7 +86,7 @@ void UnboundedGoroutinesCheck::check_package(GoPackageContext& context, FindingS
     for_each_node(fn.body, [&](TSNode go) {
       if (!lang::is(go, "go_statement")) return true;
       TSNode loop = ancestor_of(go, fn.body, {"for_statement"});
-      if (ts_node_is_null(loop)) return true;
+      if (lang::null(loop)) return true;
       std::string kind = unbounded_kind(context.package(), file, fn, loop);
       if (kind.empty() || bounded(file, loop, go)) return true;
       Finding finding;

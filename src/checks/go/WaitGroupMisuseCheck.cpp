@@ -34,12 +34,12 @@ void WaitGroupMisuseCheck::check_package(GoPackageContext& context, FindingSink&
     const SourceFile& file = *fn.file;
     if (!mentions(fn, "Add") && !mentions(fn, "Done") && !mentions(fn, "Wait")) continue;
     TSNode go = go_statement_of(fn);
-    if (!ts_node_is_null(go)) {
+    if (!lang::null(go)) {
       std::set<std::string> own = declared_names(fn);
       // Add inside the goroutine it counts.
       for_each_node(fn.body, [&](TSNode node) {
         TSNode wg = waitgroup_call(file, node, "Add", groups);
-        if (ts_node_is_null(wg)) return true;
+        if (lang::null(wg)) return true;
         TSNode root = wg;
         while (lang::is(root, "selector_expression")) root = unparen(lang::field(root, "operand"));
         if (lang::is(root, "identifier") && own.count(text_of(file, root))) return true;  // the goroutine's own group
@@ -56,20 +56,20 @@ void WaitGroupMisuseCheck::check_package(GoPackageContext& context, FindingSink&
       TSNode done{};
       bool deferred = false;
       for_each_node(fn.body, [&](TSNode node) {
-        if (TSNode wg = waitgroup_call(file, node, "Done", groups); !ts_node_is_null(wg)) {
+        if (TSNode wg = waitgroup_call(file, node, "Done", groups); !lang::null(wg)) {
           if (lang::is(lang::parent(node), "defer_statement")) deferred = true;
-          if (ts_node_is_null(done)) done = node;
+          if (lang::null(done)) done = node;
         }
         return true;
       });
-      if (!ts_node_is_null(done) && !deferred) {
+      if (!lang::null(done) && !deferred) {
         TSNode early{};
         for_each_node(fn.body, [&](TSNode node) {
-          if (ts_node_is_null(early) && lang::is(node, "return_statement") && ts_node_start_byte(node) < ts_node_start_byte(done))
+          if (lang::null(early) && lang::is(node, "return_statement") && ts_node_start_byte(node) < ts_node_start_byte(done))
             early = node;
-          return ts_node_is_null(early);
+          return lang::null(early);
         });
-        if (!ts_node_is_null(early)) {
+        if (!lang::null(early)) {
           std::string call = text_of(file, lang::field(done, "function"));
           Finding finding;
           finding.location = location_at(file, early);
@@ -85,12 +85,12 @@ void WaitGroupMisuseCheck::check_package(GoPackageContext& context, FindingSink&
     // Wait inside the loop that adds.
     for_each_node(fn.body, [&](TSNode node) {
       TSNode wg = waitgroup_call(file, node, "Wait", groups);
-      if (ts_node_is_null(wg)) return true;
+      if (lang::null(wg)) return true;
       TSNode loop = ancestor_of(node, fn.body, {"for_statement"});
-      if (ts_node_is_null(loop)) return true;
+      if (lang::null(loop)) return true;
       // A conditional Wait (`if sequential { wg.Wait() }`) is a choice, and a group declared
       // inside the loop is a fresh one per iteration: both wait per iteration on purpose.
-      if (!ts_node_is_null(ancestor_of(node, loop, {"if_statement", "expression_switch_statement", "select_statement"})))
+      if (!lang::null(ancestor_of(node, loop, {"if_statement", "expression_switch_statement", "select_statement"})))
         return true;
       std::string group = text_of(file, wg);
       bool fresh = false;
@@ -105,7 +105,7 @@ void WaitGroupMisuseCheck::check_package(GoPackageContext& context, FindingSink&
       for_each_node(lang::field(loop, "body"), [&](TSNode inner) {
         // Batches (Add in an inner loop, Wait once per batch) are fine: the same innermost loop only.
         TSNode added = waitgroup_call(file, inner, "Add", groups);
-        if (!ts_node_is_null(added) && text_of(file, added) == text_of(file, wg) &&
+        if (!lang::null(added) && text_of(file, added) == text_of(file, wg) &&
             ts_node_eq(ancestor_of(inner, fn.body, {"for_statement"}), loop))
           adds = true;
         return !adds;

@@ -254,6 +254,27 @@ Site declaration_site(const Function& fn, const LockRequirement& requirement) {
   return site;
 }
 
+// What walk_expression does at a node, by its symbol: read from the symbol names once per
+// language and thread, so a node's kind is the type lang::is would compare.
+enum class ExprKind : uint8_t { kOther, kLiteral, kUnary, kSelector, kCall };
+
+const std::vector<ExprKind>& expression_kinds(const TSLanguage* language) {
+  thread_local const TSLanguage* cached = nullptr;
+  thread_local std::vector<ExprKind> kinds;
+  if (cached == language) return kinds;
+  uint32_t count = ts_language_symbol_count(language);
+  kinds.assign(count, ExprKind::kOther);
+  for (uint32_t symbol = 0; symbol < count; ++symbol) {
+    std::string_view type = lang::symbol_type(language, static_cast<TSSymbol>(symbol));
+    if (type == "func_literal") kinds[symbol] = ExprKind::kLiteral;
+    else if (type == "unary_expression") kinds[symbol] = ExprKind::kUnary;
+    else if (type == "selector_expression") kinds[symbol] = ExprKind::kSelector;
+    else if (type == "call_expression") kinds[symbol] = ExprKind::kCall;
+  }
+  cached = language;
+  return kinds;
+}
+
 class FunctionWalker {
  public:
   FunctionWalker(LockAnalysis& analysis, const Function& fn, int depth)
@@ -263,7 +284,7 @@ class FunctionWalker {
   }
 
   FunctionSummary run() {
-    if (ts_node_is_null(fn_.body)) return std::move(summary_);  // declared here, implemented in assembly
+    if (lang::null(fn_.body)) return std::move(summary_);  // declared here, implemented in assembly
     State state;
     // A function that says its caller holds a lock runs with it held; it is the caller's.
     for (const auto& requirement : fn_.requires_held) {
@@ -439,11 +460,11 @@ class FunctionWalker {
     while (!stack.empty() && !found) {
       TSNode node = stack.back();
       stack.pop_back();
-      if (ts_node_is_null(node) || ts_node_start_byte(node) >= before) continue;
+      if (lang::null(node) || ts_node_start_byte(node) >= before) continue;
       if (is(node, "var_spec")) {
         TSNode type = field(node, "type");
         for (TSNode n : children_by_field(node, "name"))
-          if (text(n) == name && !ts_node_is_null(type)) found = package_.type_of_node(type, file_);
+          if (text(n) == name && !lang::null(type)) found = package_.type_of_node(type, file_);
       } else if (is(node, "short_var_declaration")) {
         TSNode left = field(node, "left");
         TSNode right = field(node, "right");
@@ -471,7 +492,7 @@ class FunctionWalker {
 
   std::optional<TypeRef> type_of(TSNode expr, int guard = 0) const {
     expr = unparen(expr);
-    if (ts_node_is_null(expr) || guard > 32) return std::nullopt;
+    if (lang::null(expr) || guard > 32) return std::nullopt;
     if (is(expr, "identifier")) return type_of_name(text(expr));
     if (is(expr, "selector_expression")) {
       TSNode operand = unparen(field(expr, "operand"));
@@ -480,9 +501,11 @@ class FunctionWalker {
           return TypeRef::named("net/http", "Client", true);
         return std::nullopt;
       }
+      std::string name = text(field(expr, "field"));
+      if (!package_.may_have_field(name)) return std::nullopt;
       auto base = type_of(operand, guard + 1);
       if (!base || base->empty()) return std::nullopt;
-      auto f = package_.find_field(*base, text(field(expr, "field")), nullptr);
+      auto f = package_.find_field(*base, name, nullptr);
       if (!f) return std::nullopt;
       return f->type;
     }
@@ -542,7 +565,7 @@ class FunctionWalker {
 
   std::optional<LockRef> lock_ref_of(TSNode expr, int guard = 0) const {
     expr = unparen(expr);
-    if (ts_node_is_null(expr) || guard > 32) return std::nullopt;
+    if (lang::null(expr) || guard > 32) return std::nullopt;
     if (is(expr, "identifier")) return root_ref(text(expr));
     if (is(expr, "unary_expression")) {
       std::string op = text(field(expr, "operator"));
@@ -669,10 +692,12 @@ class FunctionWalker {
     if (!is(function, "selector_expression")) return nullptr;
     TSNode operand = unparen(field(function, "operand"));
     if (is(operand, "identifier") && is_import_alias(text(operand))) return nullptr;
+    std::string name = text(field(function, "field"));
+    if (!package_.may_have_method(name)) return nullptr;  // find_method finds only the package's methods
     auto type = type_of(operand);
     if (!type || type->empty() || !type->package.empty()) return nullptr;
     std::vector<std::string> hops;
-    const Function* callee = package_.find_method(*type, text(field(function, "field")), &hops);
+    const Function* callee = package_.find_method(*type, name, &hops);
     if (callee && receiver) {
       *receiver = lock_ref_of(operand);
       if (*receiver)
@@ -756,12 +781,12 @@ class FunctionWalker {
     TSNode node = ts_node_descendant_for_point_range(
         fn_.body, {static_cast<uint32_t>(site.line - 1), static_cast<uint32_t>(site.column - 1)},
         {static_cast<uint32_t>(site.line - 1), static_cast<uint32_t>(site.column - 1)});
-    for (; !ts_node_is_null(node) && !ts_node_eq(node, fn_.body); node = ts_node_parent(node)) {
+    for (; !lang::null(node) && !ts_node_eq(node, fn_.body); node = ts_node_parent(node)) {
       if (is(node, "if_statement") || is(node, "expression_switch_statement") || is(node, "type_switch_statement") ||
           is(node, "select_statement") || is(node, "for_statement") || is(node, "func_literal"))
         return false;
     }
-    return !ts_node_is_null(node);
+    return !lang::null(node);
   }
 
   void misuse(LockMisuse::Kind kind, const Site& site, const HeldLock& lock, std::vector<Site> other) {
@@ -789,6 +814,7 @@ class FunctionWalker {
   bool is_context(TSNode arg) const {
     arg = unparen(arg);
     if (is(arg, "identifier") && text(arg) == "ctx") return true;
+    if (!package_.imported_anywhere("context")) return false;  // then nothing has its types
     auto type = type_of(arg);
     return type && type->is("context", "Context");
   }
@@ -796,6 +822,7 @@ class FunctionWalker {
   // A call into another package that may block: a known slow function or method, or one that
   // is handed a ctx (which is how Go code says "this may wait").
   void check_external_blocking(TSNode call, TSNode function, State& state) {
+    if (state.held.empty() && summary_.blocks) return;  // no lock to report and the summary has its first
     std::string callee = text(function);
     if (is(function, "selector_expression")) {
       TSNode operand = unparen(field(function, "operand"));
@@ -1069,30 +1096,45 @@ class FunctionWalker {
     analysis_.add_misuse(std::move(m));
   }
 
-  // Calls inside an expression, innermost first (arguments are evaluated before the call).
+  // Calls inside an expression, innermost first (arguments are evaluated before the call). The
+  // expression's nodes are read from the file's node list, pre-order; a call runs once the nodes
+  // of its subtree (its function and arguments) have.
   void walk_expression(TSNode root, State& state, int nesting) {
-    if (ts_node_is_null(root)) return;
-    struct Item {
-      TSNode node;
-      bool expanded;
-    };
-    std::vector<Item> stack{{root, false}};
-    while (!stack.empty() && state.live) {
-      Item item = stack.back();
-      stack.pop_back();
-      step();
-      if (item.expanded) {
-        on_call(item.node, state, nesting);
+    if (lang::null(root)) return;
+    const NodeList* list = &file_.nodes;
+    std::optional<uint32_t> found = find_in(*list, root);
+    NodeList own;
+    if (!found) {  // not a node of the package's files (nothing makes one today): list it here
+      flatten(root, own);
+      list = &own;
+      found = 0;
+    }
+    const auto& kinds = expression_kinds(ts_tree_language(root.tree));
+    const uint32_t stop = list->end[*found];
+    std::vector<uint32_t> calls;  // calls whose subtrees are being walked, innermost last
+    uint32_t i = *found;
+    while (state.live) {
+      if (!calls.empty() && i >= list->end[calls.back()]) {
+        TSNode call = list->nodes[calls.back()];
+        calls.pop_back();
+        step();
+        on_call(call, state, nesting);
         continue;
       }
-      if (is(item.node, "func_literal")) continue;  // runs later (or inline, via on_call)
-      if (!in_select_case_ && is(item.node, "unary_expression") && file_.tree.text(field(item.node, "operator")) == "<-")
-        blocking_at(state, item.node, "channel receive");
-      if (is(item.node, "selector_expression")) check_guarded_access(item.node, state);
-      if (is(item.node, "call_expression")) stack.push_back({item.node, true});
-      size_t first = stack.size();
-      lang::for_named_children(item.node, [&](TSNode child) { stack.push_back({child, false}); });
-      std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first), stack.end());
+      if (i >= stop) break;
+      step();
+      TSNode node = list->nodes[i];
+      TSSymbol symbol = list->symbol[i];
+      ExprKind kind = symbol < kinds.size() ? kinds[symbol] : ExprKind::kOther;
+      if (kind == ExprKind::kLiteral) {  // runs later (or inline, via on_call)
+        i = list->end[i];
+        continue;
+      }
+      if (kind == ExprKind::kUnary && !in_select_case_ && file_.tree.text(field(node, "operator")) == "<-")
+        blocking_at(state, node, "channel receive");
+      if (kind == ExprKind::kSelector) check_guarded_access(node, state);
+      if (kind == ExprKind::kCall) calls.push_back(i);
+      ++i;
     }
   }
 
@@ -1144,6 +1186,9 @@ class FunctionWalker {
   // `x.f` where f is declared guarded by a lock of x: the lock must be held (exclusively, to
   // write). Values this function just built (`x := &T{...}`) are not shared yet.
   void check_guarded_access(TSNode selector, State& state) {
+    // Most selectors are package members and methods (`fmt.Sprintf`, `c.Close`): when no struct
+    // of the package declares a field of the name, typing the operand finds nothing.
+    if (!package_.may_have_field(file_.tree.text(field(selector, "field")))) return;
     TSNode operand = unparen(field(selector, "operand"));
     if (is(operand, "identifier") && fresh_.count(text(operand))) return;
     auto base = type_of(operand);
@@ -1188,7 +1233,7 @@ class FunctionWalker {
 
   // `for _, r := range m.routes`: r is the element; `for v := range ch`: v is the element.
   void note_range_variables(TSNode left, const std::optional<TypeRef>& range_type) {
-    if (ts_node_is_null(left)) return;
+    if (lang::null(left)) return;
     uint32_t count = ts_node_named_child_count(left);
     for (uint32_t i = 0; i < count; ++i) {
       TSNode name = ts_node_named_child(left, i);
@@ -1244,9 +1289,9 @@ class FunctionWalker {
         auto names = children_by_field(spec, "name");
         for (size_t i = 0; i < names.size(); ++i) {
           TypeRef type;
-          if (!ts_node_is_null(type_node)) {
+          if (!lang::null(type_node)) {
             type = package_.type_of_node(type_node, file_);
-          } else if (!ts_node_is_null(values) && i < ts_node_named_child_count(values)) {
+          } else if (!lang::null(values) && i < ts_node_named_child_count(values)) {
             type = type_of(ts_node_named_child(values, static_cast<uint32_t>(i))).value_or(TypeRef());
           }
           locals_[text(names[i])] = type;
@@ -1262,7 +1307,7 @@ class FunctionWalker {
   }
 
   void walk_block(TSNode block, State& state, int nesting) {
-    for (TSNode statement : lang::named_children(block)) {
+    for (TSNode statement : named_children_in(file_.nodes, block)) {
       if (!state.live) return;
       walk_statement(statement, state, nesting + 1);
     }
@@ -1354,7 +1399,7 @@ class FunctionWalker {
     for (const char* name : {"value", "type", "communication"})
       for (TSNode n : children_by_field(clause, name)) header.push_back(n);
     std::vector<TSNode> out;
-    for (TSNode child : lang::named_children(clause)) {
+    for (TSNode child : named_children_in(file_.nodes, clause)) {
       bool in_header = std::any_of(header.begin(), header.end(), [&](TSNode h) { return ts_node_eq(h, child); });
       if (!in_header && !is(child, "comment")) out.push_back(child);
     }
@@ -1365,7 +1410,7 @@ class FunctionWalker {
     std::vector<State> outcomes;
     bool has_default = false;
     loops_.push_back(LoopContext{{}, {}, false, ""});
-    for (TSNode clause : lang::named_children(statement)) {
+    for (TSNode clause : named_children_in(file_.nodes, statement)) {
       if (!is(clause, "expression_case") && !is(clause, "type_case") && !is(clause, "default_case") &&
           !is(clause, "communication_case"))
         continue;
@@ -1407,7 +1452,7 @@ class FunctionWalker {
       walk_block(field(statement, "consequence"), then_state, nesting);
       State else_state = state;
       TSNode alternative = field(statement, "alternative");
-      if (!ts_node_is_null(alternative)) walk_statement(alternative, else_state, nesting + 1);
+      if (!lang::null(alternative)) walk_statement(alternative, else_state, nesting + 1);
       state = join({then_state, else_state});
     } else if (is(statement, "for_statement")) {
       bool infinite = true;
@@ -1415,7 +1460,7 @@ class FunctionWalker {
         if (is(child, "for_clause")) {
           walk_statement_field(child, "initializer", state, nesting);
           TSNode condition = field(child, "condition");
-          if (!ts_node_is_null(condition)) {
+          if (!lang::null(condition)) {
             infinite = false;
             walk_expression(condition, state, nesting);
           }
@@ -1493,7 +1538,7 @@ class FunctionWalker {
 
   void walk_statement_field(TSNode node, const char* name, State& state, int nesting) {
     TSNode child = field(node, name);
-    if (ts_node_is_null(child)) return;
+    if (lang::null(child)) return;
     note_locals(child);
     walk_expression(child, state, nesting);
   }
@@ -1538,7 +1583,7 @@ LockAnalysis::LockAnalysis(const Package& package, LockAnalysisOptions options,
                            const std::function<bool(const Function&)>& root)
     : package_(package), options_(options) {
   for (const auto& fn : package_.functions()) {
-    if (ts_node_is_null(fn.body) || !root(fn)) continue;
+    if (lang::null(fn.body) || !root(fn)) continue;
     if (is(fn.node, "func_literal") && is_inline_literal(fn.node)) continue;
     summary_of(&fn, 0);
   }

@@ -65,7 +65,7 @@ void index_imports(SourceFile& file) {
     for (TSNode spec : specs) {
       std::string path = unquote(file.tree.text(field(spec, "path")));
       TSNode alias = field(spec, "name");
-      std::string name = ts_node_is_null(alias) ? default_import_name(path) : std::string(file.tree.text(alias));
+      std::string name = lang::null(alias) ? default_import_name(path) : std::string(file.tree.text(alias));
       if (name == "_") continue;  // "." is kept: a dot import brings names in unqualified
       file.imports[name] = path;
     }
@@ -147,14 +147,17 @@ std::string guard_in(const std::string& comment) {
 Package::Package(std::string dir, std::vector<SourceFile> files) : dir_(std::move(dir)), files_(std::move(files)) {
   for (auto& file : files_)
     if (file.nodes.nodes.empty()) flatten(file.tree.root(), file.nodes);
-  for (auto& file : files_) index_imports(file);
+  for (auto& file : files_) {
+    index_imports(file);
+    for (const auto& [name, path] : file.imports) imported_paths_.insert(path);
+  }
   for (const auto& file : files_) index_file(file);
   for (const auto& file : files_) index_literals(file);
 }
 
 TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
   TypeRef out;
-  for (int guard = 0; guard < 64 && !ts_node_is_null(node); ++guard) {
+  for (int guard = 0; guard < 64 && !lang::null(node); ++guard) {
     node = unparen(node);
     if (is(node, "pointer_type")) {
       out.pointer = true;
@@ -266,7 +269,7 @@ void Package::index_type_spec(TSNode spec, const SourceFile& file) {
 
 std::vector<Param> Package::params_of(TSNode list, const SourceFile& file) const {
   std::vector<Param> params;
-  if (ts_node_is_null(list)) return params;
+  if (lang::null(list)) return params;
   if (!is(list, "parameter_list")) {  // a single unnamed result type
     params.push_back({"", type_of_node(list, file)});
     return params;
@@ -281,7 +284,8 @@ std::vector<Param> Package::params_of(TSNode list, const SourceFile& file) const
   return params;
 }
 
-void Package::index_function(TSNode decl, const SourceFile& file) {
+void Package::index_function(const std::vector<TSNode>& top, size_t at, const SourceFile& file) {
+  TSNode decl = top[at];
   Function fn;
   fn.node = decl;
   fn.body = field(decl, "body");
@@ -302,7 +306,10 @@ void Package::index_function(TSNode decl, const SourceFile& file) {
   // The doc comment: the comment lines directly above the declaration.
   std::string doc;
   int doc_line = lang::line_of(decl);
-  for (TSNode prev = ts_node_prev_named_sibling(decl); is(prev, "comment"); prev = ts_node_prev_named_sibling(prev)) {
+  // (From the file's declarations: ts_node_prev_named_sibling starts over from the first child
+  // each time, which made a file of thousands of declarations quadratic.)
+  for (size_t i = at; i > 0 && is(top[i - 1], "comment"); --i) {
+    TSNode prev = top[i - 1];
     if (static_cast<int>(ts_node_end_point(prev).row) + 2 < doc_line) break;
     doc = std::string(file.tree.text(prev)) + "\n" + doc;
     doc_line = lang::line_of(prev);
@@ -318,13 +325,16 @@ void Package::index_function(TSNode decl, const SourceFile& file) {
     if (stored->name != "init" && stored->name != "_") function_index_.emplace(stored->name, stored);
   } else {
     method_index_[stored->receiver_type].emplace(stored->name, stored);
+    method_names_.insert(stored->name);
   }
 }
 
 void Package::index_file(const SourceFile& file) {
-  for (TSNode decl : named_children(file.tree.root())) {
+  const std::vector<TSNode> top = named_children(file.tree.root());
+  for (size_t at = 0; at < top.size(); ++at) {
+    TSNode decl = top[at];
     if (is(decl, "function_declaration") || is(decl, "method_declaration")) {
-      index_function(decl, file);
+      index_function(top, at, file);
     } else if (is(decl, "type_declaration")) {
       for (TSNode spec : named_children(decl))
         if (is(spec, "type_spec") || is(spec, "type_alias")) index_type_spec(spec, file);
@@ -339,9 +349,9 @@ void Package::index_file(const SourceFile& file) {
       for (TSNode spec : specs) {
         TSNode type_node = field(spec, "type");
         TypeRef type;
-        if (!ts_node_is_null(type_node)) {
+        if (!lang::null(type_node)) {
           type = type_of_node(type_node, file);
-        } else if (TSNode values = field(spec, "value"); !ts_node_is_null(values) && ts_node_named_child_count(values)) {
+        } else if (TSNode values = field(spec, "value"); !lang::null(values) && ts_node_named_child_count(values)) {
           // `var cache = struct{...}{}` / `var s = &Store{}`: the literal's type.
           TSNode value = unparen(ts_node_named_child(values, 0));
           if (is(value, "unary_expression")) {
@@ -380,10 +390,18 @@ void Package::index_literals(const SourceFile& file) {
   const TSSymbol method_declaration = lang::symbol_for(language, "method_declaration");
   const TSSymbol func_literal = lang::symbol_for(language, "func_literal");
   const TSSymbol call_expression = lang::symbol_for(language, "call_expression");
+  const TSSymbol field_declaration = lang::symbol_for(language, "field_declaration");
+  const TSSymbol field_identifier = lang::symbol_for(language, "field_identifier");
+  const TSSymbol type_identifier = lang::symbol_for(language, "type_identifier");
   const bool new_cond = file.tree.source().find("NewCond") != std::string::npos;
-  for (TSNode node : list.nodes) {
-    TSSymbol symbol = ts_node_symbol(node);
-    uint32_t start = ts_node_start_byte(node);
+  uint32_t in_field_declaration = 0;  // one past the last node of the field declaration we are in
+  for (uint32_t i = 0; i < list.nodes.size(); ++i) {
+    TSNode node = list.nodes[i];
+    TSSymbol symbol = list.symbol[i];
+    if (symbol == field_declaration && i >= in_field_declaration) in_field_declaration = list.end[i];
+    if (i < in_field_declaration && (symbol == field_identifier || symbol == type_identifier))
+      field_names_.insert(file.tree.text(node));
+    uint32_t start = lang::start_byte(node);
     while (!around.empty() && start >= around.back().first) around.pop_back();
     if (!around.empty() && symbol < symbols) around.back().second->node_types[symbol / 64] |= uint64_t{1} << (symbol % 64);
     if (symbol != function_declaration && symbol != method_declaration && symbol != func_literal &&

@@ -4,7 +4,10 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "lang/tree_sitter.h"
@@ -17,6 +20,7 @@ struct NodeList {
   std::vector<TSNode> nodes;     // nodes[0] is the root
   std::vector<uint32_t> end;     // one past the last node of each node's subtree
   std::vector<uint8_t> literal;  // 1 for func_literal nodes
+  std::vector<TSSymbol> symbol;  // each node's ts_node_symbol, read once while flattening
 };
 
 // A parsed Go source file of one package.
@@ -125,6 +129,14 @@ class Package {
   const TypeDecl* type_named(const std::string& name) const;
   std::optional<TypeRef> global_type(const std::string& name) const;
   bool has_global(const std::string& name) const { return globals_.count(name) > 0; }
+  // False when no struct in the package's files, named or anonymous, can have a field `name`
+  // (directly or promoted): find_field then finds nothing, so a caller may skip typing the operand.
+  bool may_have_field(std::string_view name) const { return field_names_.count(name) > 0; }
+  // The same for methods: false when no type of the package declares a method `name`.
+  bool may_have_method(const std::string& name) const { return method_names_.count(name) > 0; }
+  // Does any file of the package import `path`? A value can only have a type of a package that
+  // some file names.
+  bool imported_anywhere(const std::string& path) const { return imported_paths_.count(path) > 0; }
 
   // Follows `type T U` chains (bounded) to the declaration that says what T is.
   const TypeDecl* resolve_decl(const TypeRef& type) const;
@@ -146,7 +158,7 @@ class Package {
  private:
   void index_file(const SourceFile& file);
   void index_type_spec(TSNode spec, const SourceFile& file);
-  void index_function(TSNode decl, const SourceFile& file);
+  void index_function(const std::vector<TSNode>& top, size_t at, const SourceFile& file);  // top[at]
   void index_literals(const SourceFile& file);
   void note_new_cond(TSNode call, const SourceFile& file, const Function* enclosing);
   std::vector<Param> params_of(TSNode list, const SourceFile& file) const;
@@ -159,6 +171,10 @@ class Package {
   std::map<std::string, std::map<std::string, const Function*>> method_index_;
   mutable std::map<std::string, TypeDecl> types_;  // anonymous structs are added while typing locals
   std::map<std::string, TypeRef> globals_;
+  // The field and type names written in any field declaration of the package's files.
+  std::unordered_set<std::string_view> field_names_;
+  std::unordered_set<std::string> method_names_;
+  std::set<std::string> imported_paths_;
   mutable int anonymous_structs_ = 0;
   std::map<std::string, std::string> cond_fields_;                            // "cond" -> ".mu"
   std::map<std::pair<const Function*, std::string>, TSNode> cond_locals_;  // (outermost fn, name) -> lock

@@ -51,11 +51,14 @@ void flatten(TSNode root, NodeList& out) {
   out.nodes.reserve(out.nodes.size() + expected);
   out.end.reserve(out.end.size() + expected);
   out.literal.reserve(out.literal.size() + expected);
+  out.symbol.reserve(out.symbol.size() + expected);
   const TSSymbol literal = lang::symbol_for(ts_tree_language(root.tree), "func_literal");
   auto add = [&](TSNode node) {
     out.nodes.push_back(node);
     out.end.push_back(0);
-    out.literal.push_back(ts_node_symbol(node) == literal);
+    TSSymbol symbol = ts_node_symbol(node);
+    out.literal.push_back(symbol == literal);
+    out.symbol.push_back(symbol);
     return static_cast<uint32_t>(out.nodes.size() - 1);
   };
   // Iterative, so a deeply nested expression cannot exhaust the stack. `open` holds the named
@@ -90,6 +93,25 @@ void flatten(TSNode root, NodeList& out) {
   for (uint32_t index : open) out.end[index] = static_cast<uint32_t>(out.nodes.size());
 }
 
+std::optional<uint32_t> find_in(const NodeList& list, TSNode node) {
+  // Pre-order sorts by start byte; the few nodes sharing node's start byte are told apart by identity.
+  uint32_t start = lang::start_byte(node);
+  auto at = std::lower_bound(list.nodes.begin(), list.nodes.end(), start,
+                             [](const TSNode& n, uint32_t byte) { return lang::start_byte(n) < byte; });
+  for (; at != list.nodes.end() && lang::start_byte(*at) == start; ++at)
+    if (at->id == node.id && at->tree == node.tree) return static_cast<uint32_t>(at - list.nodes.begin());
+  return std::nullopt;
+}
+
+std::vector<TSNode> named_children_in(const NodeList& list, TSNode node) {
+  if (lang::null(node)) return {};
+  auto index = find_in(list, node);
+  if (!index) return lang::named_children(node);
+  std::vector<TSNode> out;
+  for (uint32_t i = *index + 1; i < list.end[*index]; i = list.end[i]) out.push_back(list.nodes[i]);
+  return out;
+}
+
 void SyntaxCache::adopt(const Package& package) {
   for (const auto& file : package.files()) lists_[file.tree.root().tree] = &file.nodes;
 }
@@ -97,17 +119,9 @@ void SyntaxCache::adopt(const Package& package) {
 const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {
   auto found = flats_.find({root.id, root.tree});
   if (found != flats_.end()) return &found->second;
-  if (auto adopted = lists_.find(root.tree); adopted != lists_.end()) {
-    // Any node of an adopted file is in its list: pre-order sorts by start byte, and the few
-    // nodes sharing root's start byte are told apart by identity.
-    const NodeList& list = *adopted->second;
-    uint32_t start = ts_node_start_byte(root);
-    auto at = std::lower_bound(list.nodes.begin(), list.nodes.end(), start,
-                               [](const TSNode& node, uint32_t byte) { return ts_node_start_byte(node) < byte; });
-    for (; at != list.nodes.end() && ts_node_start_byte(*at) == start; ++at)
-      if (at->id == root.id)
-        return &(flats_[{root.id, root.tree}] = Flat{&list, static_cast<uint32_t>(at - list.nodes.begin())});
-  }
+  if (auto adopted = lists_.find(root.tree); adopted != lists_.end())
+    if (auto index = find_in(*adopted->second, root))  // any node of an adopted file is in its list
+      return &(flats_[{root.id, root.tree}] = Flat{adopted->second, *index});
   if (nodes_ >= kMaxNodes) return nullptr;
   NodeList& list = own_.emplace_back();
   flatten(root, list);
@@ -116,7 +130,7 @@ const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {
 }
 
 void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals) {
-  if (ts_node_is_null(root)) return;
+  if (lang::null(root)) return;
   const SyntaxCache::Flat* cached = active_cache ? active_cache->flat(root) : nullptr;
   if (!cached) return walk(root, visit, into_literals);
   const NodeList& list = *cached->list;
@@ -186,7 +200,7 @@ std::string context_in_scope(const Function& fn) {
 }
 
 TSNode ancestor_of(TSNode node, TSNode stop, std::initializer_list<const char*> types) {
-  for (TSNode n = lang::parent(node); !ts_node_is_null(n) && !ts_node_eq(n, stop); n = lang::parent(n))
+  for (TSNode n = lang::parent(node); !lang::null(n) && !ts_node_eq(n, stop); n = lang::parent(n))
     for (const char* type : types)
       if (is(n, type)) return n;
   return TSNode{};
@@ -204,7 +218,7 @@ TSNode go_statement_of(const Function& fn) {
 std::set<std::string> declared_in(const SourceFile& file, TSNode root) {
   std::set<std::string> names;
   auto add_left = [&](TSNode left) {
-    if (ts_node_is_null(left)) return;
+    if (lang::null(left)) return;
     if (is(left, "identifier")) {
       names.insert(text_of(file, left));
       return;
@@ -215,11 +229,11 @@ std::set<std::string> declared_in(const SourceFile& file, TSNode root) {
   };
   for_each_node(root, [&](TSNode node) {
     if (is(node, "short_var_declaration")) add_left(field(node, "left"));
-    if (is(node, "range_clause") && !ts_node_is_null(field(node, "left"))) {
+    if (is(node, "range_clause") && !lang::null(field(node, "left"))) {
       // `for k, v := range` declares; `for k, v = range` assigns: the operator tells.
       TSNode left = field(node, "left");
       TSNode op = ts_node_next_sibling(left);
-      if (!ts_node_is_null(op) && file.tree.text(op) == ":=") add_left(left);
+      if (!lang::null(op) && file.tree.text(op) == ":=") add_left(left);
     }
     if (is(node, "var_spec") || is(node, "const_spec"))
       for (TSNode n : lang::children_by_field(node, "name")) names.insert(text_of(file, n));
@@ -235,7 +249,7 @@ std::set<std::string> declared_names(const Function& fn) {
 }
 
 TSNode concurrent_start_of(const Function& fn) {
-  if (TSNode go = go_statement_of(fn); !ts_node_is_null(go)) return go;
+  if (TSNode go = go_statement_of(fn); !lang::null(go)) return go;
   if (!is(fn.node, "func_literal")) return TSNode{};
   TSNode args = lang::parent(fn.node);
   if (!is(args, "argument_list")) return TSNode{};
@@ -274,7 +288,7 @@ std::optional<std::string> channel_capacity(const Package& package, const Functi
     bool spec = is(node, "var_spec");
     TSNode left = field(node, spec ? "name" : "left");
     TSNode right = field(node, spec ? "value" : "right");
-    if (ts_node_is_null(left) || ts_node_is_null(right) || lang::named_count(right) != 1) return;
+    if (lang::null(left) || lang::null(right) || lang::named_count(right) != 1) return;
     TSNode l = spec ? left : unparen(lang::named_child(left, 0));
     if (field_name && is(l, "selector_expression")) l = field(l, "field");
     if (text_of(in, l) != target) return;
@@ -373,7 +387,7 @@ bool uses_atomics(const SourceFile& file, TSNode body) {
 bool is_endless_loop(TSNode loop) {
   for (TSNode child : lang::named_children(loop)) {
     if (is(child, "block") || is(child, "comment")) continue;
-    if (is(child, "for_clause")) return ts_node_is_null(field(child, "condition"));
+    if (is(child, "for_clause")) return lang::null(field(child, "condition"));
     return false;
   }
   return true;

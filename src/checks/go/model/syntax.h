@@ -24,6 +24,11 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
 // The named nodes under root (itself first), pre-order, literals included, appended to out.
 void flatten(TSNode root, NodeList& out);
 
+// node's index in list, which holds the named nodes of node's file; nullopt if it is not there.
+std::optional<uint32_t> find_in(const NodeList& list, TSNode node);
+// lang::named_children(node), read from list (the named nodes of node's file) when node is in it.
+std::vector<TSNode> named_children_in(const NodeList& list, TSNode node);
+
 // While one is alive on a thread, for_each_node replays each root it walks from a pre-order
 // array: the rules walk the same function bodies some thirty times per package. Any node of an
 // adopted package's files replays the file's recorded list (SourceFile::nodes); other roots are
