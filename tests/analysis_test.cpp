@@ -262,6 +262,9 @@ TEST_CASE("node lists answer what the tree answers: positions, children, symbols
     const checks::go::NodeList& list = package.files()[0].nodes;
     INFO(entry.path().string());
     REQUIRE(list.symbol.size() == list.nodes.size());
+    REQUIRE(list.parent.size() == list.nodes.size());
+    checks::go::SyntaxCache cache;
+    cache.adopt(package);
     for (uint32_t i = 0; i < list.nodes.size(); ++i) {
       TSNode node = list.nodes[i];
       ++nodes;
@@ -269,6 +272,7 @@ TEST_CASE("node lists answer what the tree answers: positions, children, symbols
       CHECK(list.symbol[i] == ts_node_symbol(node));
       CHECK(std::string(lang::symbol_type(ts_tree_language(node.tree), list.symbol[i])) == lang::node_type(node));
       CHECK(checks::go::find_in(list, node) == std::optional<uint32_t>(i));
+      CHECK(ts_node_eq(checks::go::parent_of(node), ts_node_parent(node)));
       auto from_list = checks::go::named_children_in(list, node);
       auto from_tree = lang::named_children(node);
       REQUIRE(from_list.size() == from_tree.size());

@@ -31,7 +31,7 @@ bool conditional(TSNode node, TSNode stop) {
 // loop is not crossed (its next iteration is a different path), nor a block that ends first.
 TSNode send_after_close(const SourceFile& file, TSNode statement, TSNode body, const std::string& channel) {
   for (TSNode current = statement; !lang::null(current) && !ts_node_eq(current, body);) {
-    TSNode block = lang::parent(current);
+    TSNode block = parent_of(current);
     for (TSNode next = ts_node_next_named_sibling(current); !lang::null(next); next = ts_node_next_named_sibling(next)) {
       TSNode send{};
       for_each_node(next, [&](TSNode node) {
@@ -43,11 +43,11 @@ TSNode send_after_close(const SourceFile& file, TSNode statement, TSNode body, c
       if (ends_path(file, next)) return TSNode{};
     }
     // Climb to the statement holding this block; stop at loops and at anything that is not a block.
-    TSNode holder = lang::parent(block);
+    TSNode holder = parent_of(block);
     while (!lang::null(holder) && !ts_node_eq(holder, body) &&
            (lang::is(holder, "block") || lang::is(holder, "if_statement") || lang::is(holder, "expression_case") ||
             lang::is(holder, "default_case") || lang::is(holder, "communication_case") || lang::is(holder, "type_case")))
-      holder = lang::parent(holder);
+      holder = parent_of(holder);
     if (lang::null(holder) || ts_node_eq(holder, body)) return TSNode{};
     if (!lang::is(holder, "expression_switch_statement") && !lang::is(holder, "type_switch_statement") &&
         !lang::is(holder, "select_statement"))
@@ -116,7 +116,7 @@ void ChannelCloseOwnershipCheck::check_package(GoPackageContext& context, Findin
       std::string name = text_of(file, channel);
       TSNode root = root_identifier(channel);
       std::string root_name = text_of(file, root);
-      TSNode statement = lang::parent(call);
+      TSNode statement = parent_of(call);
       bool deferred = lang::is(statement, "defer_statement");
       auto report = [&](const std::string& message, const std::string& fix, const std::string& kind,
                         std::vector<RelatedLocation> related) {

@@ -50,8 +50,8 @@ void ContextInStructCheck::check_package(GoPackageContext& context, FindingSink&
           if (!member || file.imports.count(*member) == 0 || file.imports.at(*member) != "context" ||
               text_of(file, lang::field(type, "name")) != "Context")
             return false;
-          TSNode owner = lang::parent(lang::parent(node));  // field_declaration_list -> struct_type
-          TSNode spec = lang::parent(owner);
+          TSNode owner = parent_of(parent_of(node));  // field_declaration_list -> struct_type
+          TSNode spec = parent_of(owner);
           std::string struct_name = lang::is(spec, "type_spec") ? text_of(file, lang::field(spec, "name")) : "a struct";
           auto names = lang::children_by_field(node, "name");
           std::string field_name = names.empty() ? "Context" : text_of(file, names.front());

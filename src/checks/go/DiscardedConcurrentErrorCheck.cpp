@@ -14,8 +14,8 @@ namespace {
 bool runs_concurrently(const Function& fn) {
   if (!lang::null(go_statement_of(fn))) return true;
   // `g.Go(func() error { ... })`: an errgroup task.
-  TSNode args = lang::parent(fn.node);
-  TSNode call = lang::parent(args);
+  TSNode args = parent_of(fn.node);
+  TSNode call = parent_of(args);
   if (!lang::is(args, "argument_list") || !lang::is(call, "call_expression")) return false;
   TSNode function = unparen(lang::field(call, "function"));
   return lang::is(function, "selector_expression") && fn.file->tree.text(lang::field(function, "field")) == "Go";
@@ -39,10 +39,10 @@ void DiscardedConcurrentErrorCheck::check_package(GoPackageContext& context, Fin
         if (lang::is(function, "selector_expression") && text_of(file, lang::field(function, "field")) == "Wait") {
           TSNode operand = unparen(lang::field(function, "operand"));
           TSNode name = lang::is(operand, "selector_expression") ? lang::field(operand, "field") : operand;
-          TSNode parent = lang::parent(node);
+          TSNode parent = parent_of(node);
           bool bare = lang::is(parent, "expression_statement");
-          bool blank = lang::is(parent, "expression_list") && lang::is(lang::parent(parent), "assignment_statement") &&
-                       text_of(file, lang::field(lang::parent(parent), "left")) == "_";
+          bool blank = lang::is(parent, "expression_list") && lang::is(parent_of(parent), "assignment_statement") &&
+                       text_of(file, lang::field(parent_of(parent), "left")) == "_";
           if (groups.count(text_of(file, name)) && (bare || blank)) {
             Finding finding;
             finding.location = location_at(file, node);

@@ -27,12 +27,12 @@ void FatalInGoroutineCheck::check_package(GoPackageContext& context, FindingSink
     for_each_node(
         fn.body,
         [&](TSNode node) {
-          if (lang::is(node, "func_literal") && !lang::null(lang::parent(node)) &&
-              lang::is(lang::parent(lang::parent(node)), "go_statement"))
+          if (lang::is(node, "func_literal") && !lang::null(parent_of(node)) &&
+              lang::is(parent_of(parent_of(node)), "go_statement"))
             return false;  // a goroutine of its own, judged separately
-          if (lang::is(node, "func_literal") && lang::is(lang::parent(node), "argument_list")) {
+          if (lang::is(node, "func_literal") && lang::is(parent_of(node), "argument_list")) {
             // `t.Run(name, func(t *testing.T) {...})`: a subtest has its own goroutine and its own t.
-            TSNode callee = unparen(lang::field(lang::parent(lang::parent(node)), "function"));
+            TSNode callee = unparen(lang::field(parent_of(parent_of(node)), "function"));
             if (lang::is(callee, "selector_expression") && text_of(file, lang::field(callee, "field")) == "Run")
               return false;
           }

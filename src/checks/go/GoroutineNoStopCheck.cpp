@@ -13,7 +13,7 @@ namespace {
 // goroutine? A break inside a nested for, switch or select leaves only that statement.
 bool has_exit(const SourceFile& file, TSNode loop) {
   std::string label;
-  if (TSNode parent = lang::parent(loop); lang::is(parent, "labeled_statement"))
+  if (TSNode parent = parent_of(loop); lang::is(parent, "labeled_statement"))
     label = text_of(file, lang::field(parent, "label"));
   bool exit = false;
   TSNode body = lang::field(loop, "body");

@@ -57,10 +57,10 @@ void GoroutineSendLeakCheck::check_package(GoPackageContext& context, FindingSin
           return false;
         }
         if (lang::is(node, "identifier") && text_of(file, node) == channel &&
-            !ts_node_eq(lang::parent(lang::parent(node)), declaration)) {
-          TSNode parent = lang::parent(node);
+            !ts_node_eq(parent_of(parent_of(node)), declaration)) {
+          TSNode parent = parent_of(node);
           bool closing = lang::is(parent, "argument_list") &&
-                         text_of(file, lang::field(lang::parent(parent), "function")) == "close";
+                         text_of(file, lang::field(parent_of(parent), "function")) == "close";
           if (!closing) escapes = true;
         }
         return true;

@@ -54,8 +54,8 @@ std::set<std::string> context_names(const Function& fn, const std::string& in_sc
 
 // `v, ok := <-ch` / `v, ok = <-ch`
 bool comma_ok(TSNode receive) {
-  TSNode list = lang::parent(receive);
-  TSNode statement = lang::parent(list);
+  TSNode list = parent_of(receive);
+  TSNode statement = parent_of(list);
   if (!lang::is(list, "expression_list") ||
       !(lang::is(statement, "short_var_declaration") || lang::is(statement, "assignment_statement")))
     return false;

@@ -18,8 +18,8 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
                             "WithDeadlineCause"}))
         return true;
       // `ctx, cancel := context.WithTimeout(...)` / `ctx, cancel = ...`
-      TSNode list = lang::parent(call);
-      TSNode statement = lang::parent(list);
+      TSNode list = parent_of(call);
+      TSNode statement = parent_of(list);
       if (!lang::is(statement, "short_var_declaration") && !lang::is(statement, "assignment_statement")) return true;
       TSNode left = lang::field(statement, "left");
       if (lang::named_count(left) != 2) return true;
@@ -85,10 +85,10 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
             [&](TSNode node) {
               if (!lang::is(node, "identifier") || ts_node_start_byte(node) < after || text_of(file, node) != cancel)
                 return true;
-              TSNode use_call = lang::parent(node);
-              if (lang::is(use_call, "call_expression") && lang::is(lang::parent(use_call), "expression_statement") &&
+              TSNode use_call = parent_of(node);
+              if (lang::is(use_call, "call_expression") && lang::is(parent_of(use_call), "expression_statement") &&
                   lang::null(ancestor_of(node, fn.body, {"func_literal"})))
-                calls.push_back(lang::parent(use_call));
+                calls.push_back(parent_of(use_call));
               else
                 other_use = true;
               return true;
@@ -101,7 +101,7 @@ void LostCancelCheck::check_package(GoPackageContext& context, FindingSink& sink
             bool covered = false;
             for (TSNode c : calls)
               if (ts_node_start_byte(c) < ts_node_start_byte(node)) {
-                TSNode block = lang::parent(c);
+                TSNode block = parent_of(c);
                 covered |= ts_node_start_byte(block) <= ts_node_start_byte(node) &&
                            ts_node_end_byte(node) <= ts_node_end_byte(block);
               }

@@ -59,7 +59,7 @@ bool writes_map(const Package& package, const Function& fn, TSNode target) {
 
 // An Unlock on a path that then leaves (`mu.Unlock(); return`) releases only for that path.
 bool leaves_after(const SourceFile& file, TSNode call) {
-  TSNode statement = lang::parent(call);
+  TSNode statement = parent_of(call);
   for (TSNode next = ts_node_next_named_sibling(statement); !lang::null(next); next = ts_node_next_named_sibling(next))
     if (ends_path(file, next)) return true;
   return false;

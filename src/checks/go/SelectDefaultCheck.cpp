@@ -71,8 +71,8 @@ void SelectDefaultCheck::check_package(GoPackageContext& context, FindingSink& s
         sink.report(std::move(finding), fn.display_name + "|" + kind + "|" + text_of(file, at));
       };
       // `for { select { ...; default: } }` and nothing else in the loop: it spins a core.
-      TSNode block = lang::parent(select);
-      TSNode loop = lang::parent(block);
+      TSNode block = parent_of(select);
+      TSNode loop = parent_of(block);
       if (lang::is(block, "block") && lang::is(loop, "for_statement") && is_endless_loop(loop) &&
           statements_of(block).size() == 1 && silent_default(default_case, true)) {
         report(select, "this loop's only statement is a select with an empty default: when no case is ready it spins, "

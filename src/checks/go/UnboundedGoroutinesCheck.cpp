@@ -61,7 +61,7 @@ bool bounded(const SourceFile& file, TSNode loop, TSNode go) {
     if (lang::is(node, "send_statement")) found = true;                                        // sem <- struct{}{}
     // `<-tokens` as a statement takes a slot; `msg := <-in` is the input itself.
     if (lang::is(node, "unary_expression") && text_of(file, lang::field(node, "operator")) == "<-" &&
-        lang::is(lang::parent(node), "expression_statement"))
+        lang::is(parent_of(node), "expression_statement"))
       found = true;
     if (lang::is(node, "call_expression")) {
       TSNode function = unparen(lang::field(node, "function"));

@@ -57,7 +57,7 @@ void WaitGroupMisuseCheck::check_package(GoPackageContext& context, FindingSink&
       bool deferred = false;
       for_each_node(fn.body, [&](TSNode node) {
         if (TSNode wg = waitgroup_call(file, node, "Done", groups); !lang::null(wg)) {
-          if (lang::is(lang::parent(node), "defer_statement")) deferred = true;
+          if (lang::is(parent_of(node), "defer_statement")) deferred = true;
           if (lang::null(done)) done = node;
         }
         return true;

@@ -781,7 +781,7 @@ class FunctionWalker {
     TSNode node = ts_node_descendant_for_point_range(
         fn_.body, {static_cast<uint32_t>(site.line - 1), static_cast<uint32_t>(site.column - 1)},
         {static_cast<uint32_t>(site.line - 1), static_cast<uint32_t>(site.column - 1)});
-    for (; !lang::null(node) && !ts_node_eq(node, fn_.body); node = ts_node_parent(node)) {
+    for (; !lang::null(node) && !ts_node_eq(node, fn_.body); node = parent_of(node)) {
       if (is(node, "if_statement") || is(node, "expression_switch_statement") || is(node, "type_switch_statement") ||
           is(node, "select_statement") || is(node, "for_statement") || is(node, "func_literal"))
         return false;
@@ -1167,7 +1167,7 @@ class FunctionWalker {
   // operand of ++/--, possibly through an index (`s.m[k] = v` writes the map)?
   bool is_written(TSNode node) const {
     for (int guard = 0; guard < 16; ++guard) {
-      TSNode parent = ts_node_parent(node);
+      TSNode parent = parent_of(node);
       if (is(parent, "index_expression") || is(parent, "parenthesized_expression")) {
         if (!ts_node_eq(unparen(field(parent, "operand")), node) && !is(parent, "parenthesized_expression")) return false;
         node = parent;
@@ -1175,7 +1175,7 @@ class FunctionWalker {
       }
       if (is(parent, "inc_statement") || is(parent, "dec_statement")) return true;
       if (is(parent, "expression_list")) {
-        TSNode statement = ts_node_parent(parent);
+        TSNode statement = parent_of(parent);
         return is(statement, "assignment_statement") && ts_node_eq(field(statement, "left"), parent);
       }
       return false;
@@ -1567,10 +1567,10 @@ class FunctionWalker {
 
 // True for literals called on the spot (`func(){...}()`), which run inline in their parent.
 bool is_inline_literal(TSNode literal) {
-  TSNode parent = ts_node_parent(literal);
-  while (is(parent, "parenthesized_expression")) parent = ts_node_parent(parent);
+  TSNode parent = parent_of(literal);
+  while (is(parent, "parenthesized_expression")) parent = parent_of(parent);
   if (!is(parent, "call_expression") || !ts_node_eq(unparen(field(parent, "function")), literal)) return false;
-  TSNode grand = ts_node_parent(parent);
+  TSNode grand = parent_of(parent);
   return !is(grand, "go_statement") && !is(grand, "defer_statement");
 }
 

@@ -445,8 +445,8 @@ void Package::note_new_cond(TSNode call, const SourceFile& file, const Function*
   TSNode lock = unparen(ts_node_named_child(args, 0));
   if (is(lock, "unary_expression")) lock = unparen(field(lock, "operand"));
   // The statement assigning the result: `x.cond = sync.NewCond(...)` or `c := sync.NewCond(...)`.
-  TSNode list = ts_node_parent(call);
-  TSNode statement = ts_node_parent(list);
+  TSNode list = parent_of(call);
+  TSNode statement = parent_of(list);
   if (!is(statement, "assignment_statement") && !is(statement, "short_var_declaration")) return;
   TSNode left = field(statement, "left");
   if (ts_node_named_child_count(left) != 1 || ts_node_named_child_count(field(statement, "right")) != 1) return;

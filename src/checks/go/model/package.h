@@ -21,6 +21,8 @@ struct NodeList {
   std::vector<uint32_t> end;     // one past the last node of each node's subtree
   std::vector<uint8_t> literal;  // 1 for func_literal nodes
   std::vector<TSSymbol> symbol;  // each node's ts_node_symbol, read once while flattening
+  std::vector<uint32_t> parent;  // the index of each node's parent; kNoParent for the list's root
+  static constexpr uint32_t kNoParent = UINT32_MAX;
 };
 
 // A parsed Go source file of one package.

@@ -52,8 +52,13 @@ void flatten(TSNode root, NodeList& out) {
   out.end.reserve(out.end.size() + expected);
   out.literal.reserve(out.literal.size() + expected);
   out.symbol.reserve(out.symbol.size() + expected);
+  out.parent.reserve(out.parent.size() + expected);
   const TSSymbol literal = lang::symbol_for(ts_tree_language(root.tree), "func_literal");
+  // `open` holds the named nodes entered so far, one per level of the cursor (only named nodes
+  // are entered); the innermost is the parent of the next node added.
+  std::vector<uint32_t> open;
   auto add = [&](TSNode node) {
+    out.parent.push_back(open.empty() ? NodeList::kNoParent : open.back());
     out.nodes.push_back(node);
     out.end.push_back(0);
     TSSymbol symbol = ts_node_symbol(node);
@@ -61,9 +66,8 @@ void flatten(TSNode root, NodeList& out) {
     out.symbol.push_back(symbol);
     return static_cast<uint32_t>(out.nodes.size() - 1);
   };
-  // Iterative, so a deeply nested expression cannot exhaust the stack. `open` holds the named
-  // nodes entered so far, one per level of the cursor (only named nodes are entered).
-  std::vector<uint32_t> open{add(root)};
+  // Iterative, so a deeply nested expression cannot exhaust the stack.
+  open.push_back(add(root));
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   bool more = ts_tree_cursor_goto_first_child(&cursor);
   while (more) {
@@ -110,6 +114,19 @@ std::vector<TSNode> named_children_in(const NodeList& list, TSNode node) {
   std::vector<TSNode> out;
   for (uint32_t i = *index + 1; i < list.end[*index]; i = list.end[i]) out.push_back(list.nodes[i]);
   return out;
+}
+
+TSNode parent_of(TSNode node) {
+  if (lang::null(node)) return node;
+  if (const NodeList* list = active_cache ? active_cache->list_of(node.tree) : nullptr)
+    if (auto index = find_in(*list, node); index && list->parent[*index] != NodeList::kNoParent)
+      return list->nodes[list->parent[*index]];
+  return ts_node_parent(node);
+}
+
+const NodeList* SyntaxCache::list_of(const TSTree* tree) const {
+  auto adopted = lists_.find(tree);
+  return adopted == lists_.end() ? nullptr : adopted->second;
 }
 
 void SyntaxCache::adopt(const Package& package) {
@@ -200,7 +217,7 @@ std::string context_in_scope(const Function& fn) {
 }
 
 TSNode ancestor_of(TSNode node, TSNode stop, std::initializer_list<const char*> types) {
-  for (TSNode n = lang::parent(node); !lang::null(n) && !ts_node_eq(n, stop); n = lang::parent(n))
+  for (TSNode n = parent_of(node); !lang::null(n) && !ts_node_eq(n, stop); n = parent_of(n))
     for (const char* type : types)
       if (is(n, type)) return n;
   return TSNode{};
@@ -208,10 +225,10 @@ TSNode ancestor_of(TSNode node, TSNode stop, std::initializer_list<const char*> 
 
 TSNode go_statement_of(const Function& fn) {
   if (!is(fn.node, "func_literal")) return TSNode{};
-  TSNode call = lang::parent(fn.node);
-  while (is(call, "parenthesized_expression")) call = lang::parent(call);
+  TSNode call = parent_of(fn.node);
+  while (is(call, "parenthesized_expression")) call = parent_of(call);
   if (!is(call, "call_expression")) return TSNode{};
-  TSNode statement = lang::parent(call);
+  TSNode statement = parent_of(call);
   return is(statement, "go_statement") ? statement : TSNode{};
 }
 
@@ -251,9 +268,9 @@ std::set<std::string> declared_names(const Function& fn) {
 TSNode concurrent_start_of(const Function& fn) {
   if (TSNode go = go_statement_of(fn); !lang::null(go)) return go;
   if (!is(fn.node, "func_literal")) return TSNode{};
-  TSNode args = lang::parent(fn.node);
+  TSNode args = parent_of(fn.node);
   if (!is(args, "argument_list")) return TSNode{};
-  TSNode call = lang::parent(args);
+  TSNode call = parent_of(args);
   TSNode function = unparen(field(call, "function"));
   if (is(function, "selector_expression") && fn.file->tree.text(field(function, "field")) == "Go") return call;
   return TSNode{};

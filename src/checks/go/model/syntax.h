@@ -24,6 +24,10 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
 // The named nodes under root (itself first), pre-order, literals included, appended to out.
 void flatten(TSNode root, NodeList& out);
 
+// ts_node_parent, which descends from the root to find it: read from the node lists of the
+// package a live SyntaxCache adopted when node is theirs (a named node's parent is named).
+TSNode parent_of(TSNode node);
+
 // node's index in list, which holds the named nodes of node's file; nullopt if it is not there.
 std::optional<uint32_t> find_in(const NodeList& list, TSNode node);
 // lang::named_children(node), read from list (the named nodes of node's file) when node is in it.
@@ -42,6 +46,8 @@ class SyntaxCache {
 
   // Walks of package's nodes (the package must outlive the cache) replay its files' node lists.
   void adopt(const Package& package);
+  // The list of an adopted file's tree; nullptr for any other tree.
+  const NodeList* list_of(const TSTree* tree) const;
 
   // A root's place in a node list: list->nodes[root] is the root, list->end[root] ends it.
   struct Flat {
