@@ -96,6 +96,18 @@ namespace {
 // Counts deleted trees: a remembered node is trusted only while no tree has been deleted since,
 // so an address reused by a later tree is never mistaken for the node remembered.
 std::atomic<uint64_t> trees_deleted{0};
+
+// Code asks one node for its type several times in a row (`is(n, "block") || is(n, "if_statement")
+// || ...`): the last answer is kept per thread.
+struct LastType {
+  const void* id = nullptr;
+  const TSTree* tree = nullptr;
+  uint32_t alias = 0;
+  uint64_t epoch = 0;
+  const char* type = nullptr;
+};
+thread_local LastType last;
+
 }  // namespace
 
 void TreeDeleter::operator()(TSTree* tree) const {
@@ -103,17 +115,11 @@ void TreeDeleter::operator()(TSTree* tree) const {
   ts_tree_delete(tree);
 }
 
+void note_type(TSNode node, const char* type) {
+  last = {node.id, node.tree, node.context[3], trees_deleted.load(std::memory_order_relaxed), type};
+}
+
 const char* node_type(TSNode node) {
-  // Code asks one node for its type several times in a row (`is(n, "block") || is(n, "if_statement")
-  // || ...`): the last answer is kept per thread.
-  struct Last {
-    const void* id = nullptr;
-    const TSTree* tree = nullptr;
-    uint32_t alias = 0;
-    uint64_t epoch = 0;
-    const char* type = nullptr;
-  };
-  thread_local Last last;
   uint64_t epoch = trees_deleted.load(std::memory_order_relaxed);
   if (last.type && node.id == last.id && node.tree == last.tree && node.context[3] == last.alias && epoch == last.epoch)
     return last.type;

@@ -78,6 +78,9 @@ const char* node_type(TSNode node);
 TSSymbol symbol_for(const TSLanguage* language, const char* type);
 // The type node_type gives a node whose ts_node_symbol is `symbol`.
 const char* symbol_type(const TSLanguage* language, TSSymbol symbol);
+// Tells node_type the type of node (from symbol_type, for a symbol read earlier), so the type
+// tests that follow on this thread do not ask the tree again.
+void note_type(TSNode node, const char* type);
 // ts_node_is_null without a call into the shared library: nodes are tested for null millions of
 // times on a large tree. (A TSNode is null when its id is.)
 inline bool null(TSNode node) { return node.id == nullptr; }

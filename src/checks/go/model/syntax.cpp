@@ -151,6 +151,7 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
   const SyntaxCache::Flat* cached = active_cache ? active_cache->flat(root) : nullptr;
   if (!cached) return walk(root, visit, into_literals);
   const NodeList& list = *cached->list;
+  const TSLanguage* language = ts_tree_language(root.tree);
   const uint32_t first = cached->root;
   const uint32_t stop = list.end[first];
   uint32_t i = first;
@@ -159,6 +160,7 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
       i = list.end[i];
       continue;
     }
+    lang::note_type(list.nodes[i], lang::symbol_type(language, list.symbol[i]));  // visitors ask it first
     i = visit(list.nodes[i]) ? i + 1 : list.end[i];
   }
 }
