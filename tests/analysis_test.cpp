@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "checks/analysis.h"
@@ -199,8 +200,20 @@ TEST_CASE("a reparse from another revision's tree gives the tree a fresh parse g
   CHECK(compared > 100);
 }
 
-TEST_CASE("walks replayed from the recorded node lists visit what a cursor walk visits", "[analysis]") {
+// Calls check(path, package) for each Go fixture under testdata/go, parsed as a package of its own.
+static void for_each_fixture(const std::function<void(const std::string&, const checks::go::Package&)>& check) {
   lang::Parser parser(lang::go_language());
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::source_dir() + "/testdata/go")) {
+    if (entry.path().extension() != ".go") continue;
+    std::vector<checks::go::SourceFile> files(1);
+    files[0].path = entry.path().filename().string();
+    files[0].tree = parser.parse(testing::read_file(entry.path()));
+    checks::go::Package package(".", std::move(files));
+    check(entry.path().string(), package);
+  }
+}
+
+TEST_CASE("walks replayed from the recorded node lists visit what a cursor walk visits", "[analysis]") {
   // Every named node of every Go fixture as a root, both with and without entering literals:
   // the same nodes in the same order, whether the walk replays the package's lists or not.
   auto visits = [](TSNode root, bool into_literals, std::vector<const void*>& out) {
@@ -211,12 +224,7 @@ TEST_CASE("walks replayed from the recorded node lists visit what a cursor walk 
     }, into_literals);
   };
   size_t roots = 0, bodies = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::source_dir() + "/testdata/go")) {
-    if (entry.path().extension() != ".go") continue;
-    std::vector<checks::go::SourceFile> files(1);
-    files[0].path = entry.path().filename().string();
-    files[0].tree = parser.parse(testing::read_file(entry.path()));
-    checks::go::Package package(".", std::move(files));
+  for_each_fixture([&](const std::string& path, const checks::go::Package& package) {
     const checks::go::SourceFile& file = package.files()[0];
     const auto& roots_here = file.nodes.nodes;
     std::vector<std::vector<const void*>> replayed(2 * roots_here.size());
@@ -240,27 +248,21 @@ TEST_CASE("walks replayed from the recorded node lists visit what a cursor walk 
     for (size_t i = 0; i < roots_here.size(); ++i) {
       for (bool into_literals : {false, true}) {
         visits(roots_here[i], into_literals, walked);
-        INFO(entry.path().string() << " at byte " << ts_node_start_byte(roots_here[i]) << (into_literals ? ", into literals" : ""));
+        INFO(path << " at byte " << ts_node_start_byte(roots_here[i]) << (into_literals ? ", into literals" : ""));
         REQUIRE(replayed[2 * i + into_literals] == walked);
       }
       ++roots;
     }
-  }
+  });
   CHECK(bodies > 500);
   CHECK(roots > 10000);
 }
 
 TEST_CASE("node lists answer what the tree answers: positions, children, symbols, field and method names", "[analysis]") {
-  lang::Parser parser(lang::go_language());
   size_t nodes = 0, selectors = 0, found_fields = 0, found_methods = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::source_dir() + "/testdata/go")) {
-    if (entry.path().extension() != ".go") continue;
-    std::vector<checks::go::SourceFile> files(1);
-    files[0].path = entry.path().filename().string();
-    files[0].tree = parser.parse(testing::read_file(entry.path()));
-    checks::go::Package package(".", std::move(files));
+  for_each_fixture([&](const std::string& path, const checks::go::Package& package) {
     const checks::go::NodeList& list = package.files()[0].nodes;
-    INFO(entry.path().string());
+    INFO(path);
     REQUIRE(list.symbol.size() == list.nodes.size());
     REQUIRE(list.parent.size() == list.nodes.size());
     checks::go::SyntaxCache cache;
@@ -307,7 +309,7 @@ TEST_CASE("node lists answer what the tree answers: positions, children, symbols
     }
     CHECK_FALSE(package.may_have_field("noSuchFieldAnywhere"));
     CHECK_FALSE(package.may_have_method("NoSuchMethodAnywhere"));
-  }
+  });
   CHECK(nodes > 10000);
   CHECK(selectors > 500);
   CHECK(found_fields > 50);
