@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <optional>
 
 namespace patchgate::checks::go {
@@ -1438,13 +1439,17 @@ class FunctionWalker {
   void walk_statement(TSNode statement, State& state, int nesting) {
     if (nesting > analysis_.options().max_nesting) throw BudgetExceeded{};
     step();
-    if (is(statement, "comment") || is(statement, "empty_statement")) return;
-    if (is(statement, "block")) {
+    if (lang::null(statement)) return;
+    // The statement's type, read once for the tests below.
+    const char* kind = lang::node_type(statement);
+    auto is_a = [kind](const char* name) { return kind[0] == name[0] && std::strcmp(kind, name) == 0; };
+    if (is_a("comment") || is_a("empty_statement")) return;
+    if (is_a("block")) {
       walk_block(statement, state, nesting);
-    } else if (is(statement, "labeled_statement")) {
+    } else if (is_a("labeled_statement")) {
       for (TSNode child : lang::named_children(statement))
         if (!is(child, "label_name")) walk_statement(child, state, nesting + 1);
-    } else if (is(statement, "if_statement")) {
+    } else if (is_a("if_statement")) {
       walk_statement_field(statement, "initializer", state, nesting);
       walk_expression(field(statement, "condition"), state, nesting);
       if (!state.live) return;
@@ -1454,7 +1459,7 @@ class FunctionWalker {
       TSNode alternative = field(statement, "alternative");
       if (!lang::null(alternative)) walk_statement(alternative, else_state, nesting + 1);
       state = join({then_state, else_state});
-    } else if (is(statement, "for_statement")) {
+    } else if (is_a("for_statement")) {
       bool infinite = true;
       for (TSNode child : lang::named_children(statement)) {
         if (is(child, "for_clause")) {
@@ -1493,16 +1498,16 @@ class FunctionWalker {
         for (auto& c : context.continues) outcomes.push_back(std::move(c));
       }
       state = join(outcomes);
-    } else if (is(statement, "expression_switch_statement") || is(statement, "type_switch_statement")) {
+    } else if (is_a("expression_switch_statement") || is_a("type_switch_statement")) {
       walk_statement_field(statement, "initializer", state, nesting);
       walk_expression(field(statement, "value"), state, nesting);
       if (state.live) walk_clauses(statement, state, nesting, false);
-    } else if (is(statement, "select_statement")) {
+    } else if (is_a("select_statement")) {
       bool has_default = false;
       for (TSNode clause : lang::named_children(statement)) has_default |= is(clause, "default_case");
       if (!has_default) blocking_at(state, statement, "select without default");
       walk_clauses(statement, state, nesting, true);
-    } else if (is(statement, "return_statement")) {
+    } else if (is_a("return_statement")) {
       for (TSNode child : lang::named_children(statement)) walk_expression(child, state, nesting);
       if (state.live) {
         Site where = site_of(statement, "return");
@@ -1510,29 +1515,29 @@ class FunctionWalker {
         record_exit(state, where);
       }
       state.live = false;
-    } else if (is(statement, "break_statement") || is(statement, "continue_statement")) {
-      bool is_break = is(statement, "break_statement");
+    } else if (is_a("break_statement") || is_a("continue_statement")) {
+      bool is_break = is_a("break_statement");
       for (auto it = loops_.rbegin(); it != loops_.rend(); ++it) {
         if (!is_break && !it->is_loop) continue;
         (is_break ? it->breaks : it->continues).push_back(state);
         break;
       }
       state.live = false;
-    } else if (is(statement, "goto_statement")) {
+    } else if (is_a("goto_statement")) {
       state.live = false;  // where it lands is not followed; dropping the path cannot invent a finding
-    } else if (is(statement, "go_statement")) {
+    } else if (is_a("go_statement")) {
       // The goroutine runs with no locks held; its body is walked as a function of its own.
       // A lock it unlocks is handed off to it (`mu.Lock(); go func() { ...; mu.Unlock() }();
       // mu.Lock()` waits for the goroutine): we no longer hold it.
       TSNode call = unparen(ts_node_named_child(statement, 0));
       if (is(call, "call_expression"))
         for (const auto& lock : unlocks_of(call)) state.remove(lock.key());
-    } else if (is(statement, "defer_statement")) {
+    } else if (is_a("defer_statement")) {
       walk_defer(statement, state);
     } else {
       note_locals(statement);
       walk_expression(statement, state, nesting);
-      if (state.live && !in_select_case_ && is(statement, "send_statement")) blocking_at(state, statement, "channel send");
+      if (state.live && !in_select_case_ && is_a("send_statement")) blocking_at(state, statement, "channel send");
     }
   }
 
