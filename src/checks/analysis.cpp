@@ -84,11 +84,14 @@ bool excluded(const Config& config, const std::string& path) {
                      [&](const std::string& pattern) { return glob_match(pattern, path); });
 }
 
-std::string package_clause(const lang::Tree& tree) {
-  for (TSNode child : lang::named_children(tree.root())) {
-    if (!lang::is(child, "package_clause")) continue;
-    for (TSNode name : lang::named_children(child))
-      if (lang::is(name, "package_identifier")) return std::string(tree.text(name));
+// The package clause's name, from the file's node list (the file's top-level nodes are the
+// list's root's children): the clause comes first, so the rest of the file is not listed.
+std::string package_clause(const lang::Tree& tree, const go::NodeList& list) {
+  if (list.nodes.empty()) return "";
+  for (uint32_t i = 1; i < list.end[0]; i = list.end[i]) {
+    if (!lang::is(list.nodes[i], "package_clause")) continue;
+    for (uint32_t j = i + 1; j < list.end[i]; j = list.end[j])
+      if (lang::is(list.nodes[j], "package_identifier")) return std::string(tree.text(list.nodes[j]));
   }
   return "";
 }
@@ -290,7 +293,7 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
     go::SourceFile file;
     file.path = path;
     file.syntax_errors = parsed.has_error();
-    std::string name = package_clause(parsed);
+    std::string name = package_clause(parsed, node_lists[i]);
     file.tree = std::move(parsed);
     file.nodes = std::move(node_lists[i]);
     out.by_package[name].push_back(std::move(file));

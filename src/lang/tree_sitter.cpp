@@ -38,6 +38,24 @@ const SymbolNames& symbol_names(const TSLanguage* language) {
 }  // namespace
 
 namespace {
+// Counts deleted trees: a remembered node is trusted only while no tree has been deleted since,
+// so an address reused by a later tree is never mistaken for the node remembered.
+std::atomic<uint64_t> trees_deleted{0};
+
+// Code asks one node for its type several times in a row (`is(n, "block") || is(n, "if_statement")
+// || ...`): the last answer is kept per thread.
+struct LastType {
+  const void* id = nullptr;
+  const TSTree* tree = nullptr;
+  uint32_t alias = 0;
+  uint64_t epoch = 0;
+  const char* type = nullptr;
+};
+thread_local LastType last;
+
+}  // namespace
+
+namespace {
 
 // What a grammar numbers by name (a field id, a symbol), looked up once per name and thread: a
 // small direct-mapped cache keyed by the name's address (the callers pass literals). A hit is
@@ -74,7 +92,30 @@ TSNode field(TSNode node, const char* name) {
     TSFieldId found = ts_language_field_id_for_name(language, name, length);
     return std::make_pair(found, found ? ts_language_field_name_for_id(language, found) : "");
   });
-  return id ? ts_node_child_by_field_id(node, id) : TSNode{};  // no such field in the grammar: none here
+  if (!id) return TSNode{};  // no such field in the grammar: none here
+  // The walks ask the same node for the same field again and again (a call's function from the
+  // call, the callee resolver, the blocking check...), and ts_node_child_by_field_id walks the
+  // children each time: recent answers are kept per thread, keyed by the node's identity and
+  // place, and forgotten whenever a tree is deleted (its addresses may be reused).
+  struct Entry {
+    const void* id = nullptr;
+    const TSTree* tree = nullptr;
+    uint32_t start = 0;
+    TSFieldId field = 0;
+    uint64_t epoch = 0;
+    TSNode child{};
+  };
+  constexpr size_t kEntries = 2048;
+  thread_local std::vector<Entry> memo(kEntries);
+  uint64_t epoch = trees_deleted.load(std::memory_order_relaxed);
+  size_t slot = ((reinterpret_cast<uintptr_t>(node.id) >> 4) * 31 + id) & (kEntries - 1);
+  Entry& entry = memo[slot];
+  if (entry.id == node.id && entry.tree == node.tree && entry.start == node.context[0] && entry.field == id &&
+      entry.epoch == epoch)
+    return entry.child;
+  TSNode child = ts_node_child_by_field_id(node, id);
+  entry = {node.id, node.tree, node.context[0], id, epoch, child};
+  return child;
 }
 
 const char* symbol_type(const TSLanguage* language, TSSymbol symbol) {
@@ -92,23 +133,6 @@ TSSymbol symbol_for(const TSLanguage* language, const char* type) {
   });
 }
 
-namespace {
-// Counts deleted trees: a remembered node is trusted only while no tree has been deleted since,
-// so an address reused by a later tree is never mistaken for the node remembered.
-std::atomic<uint64_t> trees_deleted{0};
-
-// Code asks one node for its type several times in a row (`is(n, "block") || is(n, "if_statement")
-// || ...`): the last answer is kept per thread.
-struct LastType {
-  const void* id = nullptr;
-  const TSTree* tree = nullptr;
-  uint32_t alias = 0;
-  uint64_t epoch = 0;
-  const char* type = nullptr;
-};
-thread_local LastType last;
-
-}  // namespace
 
 void TreeDeleter::operator()(TSTree* tree) const {
   trees_deleted.fetch_add(1, std::memory_order_relaxed);

@@ -340,19 +340,26 @@ class FunctionWalker {
   // `return v, tx.closemuRUnlockRelease, nil` or `return func() { mu.Unlock() }`: the caller
   // is handed the means to unlock.
   bool returns_release(TSNode statement) const {
-    std::vector<TSNode> stack{statement};
-    while (!stack.empty()) {
-      TSNode node = stack.back();
-      stack.pop_back();
+    NodeList own;
+    auto [list, first] = listed(statement, own);
+    for (uint32_t i = first; i < list->end[first]; ++i) {  // any node of the statement will do
+      TSNode node = list->nodes[i];
       if (is(node, "func_literal")) return true;
       if (is(node, "identifier") || is(node, "field_identifier")) {
         std::string name;
         for (char c : text(node)) name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
         if (name.find("unlock") != std::string::npos || name.find("release") != std::string::npos) return true;
       }
-      lang::for_named_children(node, [&](TSNode child) { stack.push_back(child); });
     }
     return false;
+  }
+
+  // node's place in a node list: the file's, or `own`, made for it when node is not in the file's
+  // list (nothing makes such a node today).
+  std::pair<const NodeList*, uint32_t> listed(TSNode node, NodeList& own) const {
+    if (auto index = find_in(file_.nodes, node)) return {&file_.nodes, *index};
+    flatten(node, own);
+    return {&own, 0};
   }
 
   // +checklocksacquire: the function returns holding the lock, whatever its body shows;
@@ -456,12 +463,16 @@ class FunctionWalker {
     auto key = std::make_pair(&outer, name);
     if (auto it = captured_.find(key); it != captured_.end()) return it->second;
     std::optional<TypeRef> found;
-    uint32_t before = ts_node_start_byte(fn_.node);
-    std::vector<TSNode> stack{outer.body};
+    if (lang::null(outer.body)) return captured_[key] = found;
+    uint32_t before = lang::start_byte(fn_.node);
+    NodeList own;
+    auto [list, first] = listed(outer.body, own);
+    std::vector<uint32_t> stack{first};  // depth first, the last child first
     while (!stack.empty() && !found) {
-      TSNode node = stack.back();
+      uint32_t at = stack.back();
       stack.pop_back();
-      if (lang::null(node) || ts_node_start_byte(node) >= before) continue;
+      TSNode node = list->nodes[at];
+      if (lang::start_byte(node) >= before) continue;
       if (is(node, "var_spec")) {
         TSNode type = field(node, "type");
         for (TSNode n : children_by_field(node, "name"))
@@ -485,7 +496,7 @@ class FunctionWalker {
           }
         }
       }
-      lang::for_named_children(node, [&](TSNode child) { stack.push_back(child); });
+      for (uint32_t child = at + 1; child < list->end[at]; child = list->end[child]) stack.push_back(child);
     }
     captured_[key] = found;
     return found;
@@ -1102,18 +1113,12 @@ class FunctionWalker {
   // of its subtree (its function and arguments) have.
   void walk_expression(TSNode root, State& state, int nesting) {
     if (lang::null(root)) return;
-    const NodeList* list = &file_.nodes;
-    std::optional<uint32_t> found = find_in(*list, root);
     NodeList own;
-    if (!found) {  // not a node of the package's files (nothing makes one today): list it here
-      flatten(root, own);
-      list = &own;
-      found = 0;
-    }
+    auto [list, first] = listed(root, own);
     const auto& kinds = expression_kinds(ts_tree_language(root.tree));
-    const uint32_t stop = list->end[*found];
+    const uint32_t stop = list->end[first];
     std::vector<uint32_t> calls;  // calls whose subtrees are being walked, innermost last
-    uint32_t i = *found;
+    uint32_t i = first;
     while (state.live) {
       if (!calls.empty() && i >= list->end[calls.back()]) {
         TSNode call = list->nodes[calls.back()];
@@ -1308,9 +1313,14 @@ class FunctionWalker {
   }
 
   void walk_block(TSNode block, State& state, int nesting) {
-    for (TSNode statement : named_children_in(file_.nodes, block)) {
+    if (lang::null(block)) return;
+    NodeList own;
+    auto [list, first] = listed(block, own);
+    const TSLanguage* language = ts_tree_language(block.tree);
+    for (uint32_t i = first + 1; i < list->end[first]; i = list->end[i]) {
       if (!state.live) return;
-      walk_statement(statement, state, nesting + 1);
+      lang::note_type(list->nodes[i], lang::symbol_type(language, list->symbol[i]));  // walk_statement asks it first
+      walk_statement(list->nodes[i], state, nesting + 1);
     }
   }
 
