@@ -848,10 +848,8 @@ class FunctionWalker {
         if (slow_method(*type, name)) return blocking_at(state, call, callee);
       }
     }
-    TSNode args = field(call, "arguments");
-    uint32_t count = ts_node_named_child_count(args);
-    for (uint32_t i = 0; i < count; ++i)
-      if (is_context(ts_node_named_child(args, i))) return blocking_at(state, call, callee + " (passed a ctx)");
+    for (TSNode arg : named_children_in(file_.nodes, field(call, "arguments")))
+      if (is_context(arg)) return blocking_at(state, call, callee + " (passed a ctx)");
   }
 
   // A return (or the end of the body) at `where`: deferred unlocks run, LIFO.
@@ -1255,17 +1253,16 @@ class FunctionWalker {
 
   void note_locals(TSNode statement) {
     if (is(statement, "short_var_declaration")) {
-      TSNode left = field(statement, "left");
-      TSNode right = field(statement, "right");
-      uint32_t count = ts_node_named_child_count(left);
-      bool paired = count == ts_node_named_child_count(right);
-      TSNode single = ts_node_named_child_count(right) == 1 ? unparen(ts_node_named_child(right, 0)) : TSNode{};
-      for (uint32_t i = 0; i < count; ++i) {
-        TSNode name = ts_node_named_child(left, i);
+      const std::vector<TSNode> left = named_children_in(file_.nodes, field(statement, "left"));
+      const std::vector<TSNode> right = named_children_in(file_.nodes, field(statement, "right"));
+      bool paired = left.size() == right.size();
+      TSNode single = right.size() == 1 ? unparen(right[0]) : TSNode{};
+      for (size_t i = 0; i < left.size(); ++i) {
+        TSNode name = left[i];
         if (!is(name, "identifier")) continue;
         std::optional<TypeRef> type;
         if (paired) {
-          TSNode value = unparen(ts_node_named_child(right, i));
+          TSNode value = unparen(right[i]);
           type = type_of(value);
           if (is(value, "unary_expression")) value = unparen(field(value, "operand"));
           bool built = is(value, "composite_literal") ||
