@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -275,6 +276,12 @@ TEST_CASE("node lists answer what the tree answers: positions, children, symbols
       CHECK(std::string(lang::symbol_type(ts_tree_language(node.tree), list.symbol[i])) == lang::node_type(node));
       CHECK(checks::go::find_in(list, node) == std::optional<uint32_t>(i));
       CHECK(ts_node_eq(checks::go::parent_of(node), ts_node_parent(node)));
+      // lang::field remembers recent answers: asked twice, it must give the tree's answer both times.
+      for (int pass = 0; pass < 2; ++pass)
+        for (const char* name : {"function", "operand", "field", "name", "body", "type", "left", "right", "arguments"}) {
+          TSFieldId id = ts_language_field_id_for_name(ts_tree_language(node.tree), name, std::strlen(name));
+          CHECK(ts_node_eq(lang::field(node, name), ts_node_child_by_field_id(node, id)));
+        }
       auto from_list = checks::go::named_children_in(list, node);
       auto from_tree = lang::named_children(node);
       REQUIRE(from_list.size() == from_tree.size());

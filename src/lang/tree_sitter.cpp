@@ -53,10 +53,6 @@ struct LastType {
 };
 thread_local LastType last;
 
-}  // namespace
-
-namespace {
-
 // What a grammar numbers by name (a field id, a symbol), looked up once per name and thread: a
 // small direct-mapped cache keyed by the name's address (the callers pass literals). A hit is
 // confirmed by comparing the text, so a reused address with other text only costs a lookup.
@@ -132,7 +128,6 @@ TSSymbol symbol_for(const TSLanguage* language, const char* type) {
     return std::make_pair(found, found ? ts_language_symbol_name(language, found) : "");
   });
 }
-
 
 void TreeDeleter::operator()(TSTree* tree) const {
   trees_deleted.fetch_add(1, std::memory_order_relaxed);
