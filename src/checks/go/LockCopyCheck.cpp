@@ -127,11 +127,8 @@ void LockCopyCheck::check_package(GoPackageContext& context, FindingSink& sink) 
         pointers.push_back({f->receiver_name, f->receiver_type, path});
     }
     if (pointers.empty()) continue;
-    std::vector<TSNode> stack{fn.body};
-    while (!stack.empty()) {
-      TSNode node = stack.back();
-      stack.pop_back();
-      if (lang::is(node, "func_literal")) continue;
+    // The body's nodes (literals are functions of their own), replayed from the file's node list.
+    for_each_node(fn.body, [&](TSNode node) {
       if (lang::is(node, "short_var_declaration") || lang::is(node, "assignment_statement")) {
         TSNode right = lang::field(node, "right");
         for (TSNode value : lang::named_children(right)) {
@@ -148,9 +145,8 @@ void LockCopyCheck::check_package(GoPackageContext& context, FindingSink& sink) 
                      "keep the pointer, or copy only the fields you need under the lock", "deref|" + name);
         }
       }
-      uint32_t count = ts_node_named_child_count(node);
-      for (uint32_t i = 0; i < count; ++i) stack.push_back(ts_node_named_child(node, i));
-    }
+      return true;
+    });
   }
 }
 

@@ -276,7 +276,7 @@ std::vector<Param> Package::params_of(TSNode list, const SourceFile& file) const
     params.push_back({"", type_of_node(list, file)});
     return params;
   }
-  for (TSNode decl : named_children(list)) {
+  for (TSNode decl : named_children_in(file.nodes, list)) {
     if (!is(decl, "parameter_declaration") && !is(decl, "variadic_parameter_declaration")) continue;
     TypeRef type = type_of_node(field(decl, "type"), file);
     auto names = children_by_field(decl, "name");
@@ -332,7 +332,7 @@ void Package::index_function(const std::vector<TSNode>& top, size_t at, const So
 }
 
 void Package::index_file(const SourceFile& file) {
-  const std::vector<TSNode> top = named_children(file.tree.root());
+  const std::vector<TSNode> top = named_children_in(file.nodes, file.tree.root());
   for (size_t at = 0; at < top.size(); ++at) {
     TSNode decl = top[at];
     if (is(decl, "function_declaration") || is(decl, "method_declaration")) {
