@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <mutex>
+#include <unordered_map>
 
 namespace patchgate::git {
 
@@ -170,9 +172,15 @@ class WorkdirSource final : public SourceTree {
   }
 
   std::optional<uint64_t> size(const std::string& path) const override {
-    struct stat st {};
-    if (lstat(absolute(path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-    return static_cast<uint64_t>(st.st_size);
+    // A whole-tree run asks each path's size three times (listing the tree, listing its
+    // directory, before reading it): the first answer stands for the run.
+    std::lock_guard<std::mutex> hold(sizes_lock_);
+    auto [it, inserted] = sizes_.try_emplace(path);
+    if (inserted) {
+      struct stat st {};
+      if (lstat(absolute(path).c_str(), &st) == 0 && S_ISREG(st.st_mode)) it->second = static_cast<uint64_t>(st.st_size);
+    }
+    return it->second;
   }
   std::optional<std::string> read(const std::string& path) const override {
     // One open, one fstat, reads straight into the string (a whole-tree run reads every file).
@@ -214,6 +222,8 @@ class WorkdirSource final : public SourceTree {
 
   std::shared_ptr<Repository> repo_;
   std::vector<std::string> paths_;
+  mutable std::mutex sizes_lock_;
+  mutable std::unordered_map<std::string, std::optional<uint64_t>> sizes_;
 };
 
 class MemorySource final : public SourceTree {
