@@ -287,6 +287,13 @@ TEST_CASE("node lists answer what the tree answers: positions, children, symbols
       REQUIRE(from_list.size() == from_tree.size());
       for (size_t c = 0; c < from_tree.size(); ++c) CHECK(ts_node_eq(from_list[c], from_tree[c]));
     }
+    // find_in starts from its last answer: any order of questions gets the same answers.
+    const uint32_t size = static_cast<uint32_t>(list.nodes.size());
+    for (uint32_t i = size; i-- > 0;) CHECK(checks::go::find_in(list, list.nodes[i]) == std::optional<uint32_t>(i));
+    for (uint64_t k = 0; k < size; ++k) {
+      uint32_t i = static_cast<uint32_t>(k * 7919 % size);
+      CHECK(checks::go::find_in(list, list.nodes[i]) == std::optional<uint32_t>(i));
+    }
     // The name filters only ever say no where the lookups they spare would find nothing: for
     // each type the package's functions name (receivers, parameters, results) and each `x.name`
     // of the file, a field or method that find_field or find_method finds (promoted ones too)

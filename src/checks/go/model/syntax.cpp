@@ -99,11 +99,36 @@ void flatten(TSNode root, NodeList& out) {
 
 std::optional<uint32_t> find_in(const NodeList& list, TSNode node) {
   // Pre-order sorts by start byte; the few nodes sharing node's start byte are told apart by identity.
-  uint32_t start = lang::start_byte(node);
-  auto at = std::lower_bound(list.nodes.begin(), list.nodes.end(), start,
-                             [](const TSNode& n, uint32_t byte) { return lang::start_byte(n) < byte; });
-  for (; at != list.nodes.end() && lang::start_byte(*at) == start; ++at)
-    if (at->id == node.id && at->tree == node.tree) return static_cast<uint32_t>(at - list.nodes.begin());
+  const std::vector<TSNode>& nodes = list.nodes;
+  const uint32_t start = lang::start_byte(node);
+  auto before = [start](const TSNode& n) { return lang::start_byte(n) < start; };
+  // Walks ask for nodes near the one they asked for last: the search gallops out from the last
+  // answer on this thread to bound the binary search (any hint gives the same answer).
+  thread_local const NodeList* last_list = nullptr;
+  thread_local size_t last = 0;
+  const size_t n = nodes.size();
+  size_t lo = 0, hi = n;  // the first node that does not start before `start` is in [lo, hi]
+  if (last_list == &list && last < n) {
+    size_t step = 1;
+    if (before(nodes[last])) {  // it is after last: probe last+1, +2, +4, ... until one is not before
+      const size_t base = last + 1;
+      while (base + step - 1 < n && before(nodes[base + step - 1])) step *= 2;
+      lo = base + step / 2;  // the probe before the last one was before
+      hi = std::min(n, base + step - 1);
+    } else {  // it is at or before last: probe last-1, -2, -4, ... until one is before
+      while (step <= last && !before(nodes[last - step])) step *= 2;
+      lo = step <= last ? last - step + 1 : 0;
+      hi = last - step / 2;  // the probe before the last one was not before
+    }
+  }
+  auto at = std::partition_point(nodes.begin() + static_cast<std::ptrdiff_t>(lo), nodes.begin() + static_cast<std::ptrdiff_t>(hi), before);
+  for (; at != nodes.end() && lang::start_byte(*at) == start; ++at) {
+    if (at->id == node.id && at->tree == node.tree) {
+      last_list = &list;
+      last = static_cast<size_t>(at - nodes.begin());
+      return static_cast<uint32_t>(last);
+    }
+  }
   return std::nullopt;
 }
 
