@@ -896,7 +896,12 @@ class FunctionWalker {
   void apply_call(State& state, TSNode call, const Function* callee, const std::optional<LockRef>& receiver) {
     if (depth_ + 1 > analysis_.options().max_call_depth) return;
     const FunctionSummary& summary = analysis_.summary_of(callee, depth_ + 1);
-    Site call_site = site_of(call, callee->display_name);
+    // Most callees' summaries are empty: the call's site is made when something cites it.
+    std::optional<Site> made_site;
+    auto call_site_of = [&]() -> const Site& {
+      if (!made_site) made_site = site_of(call, callee->display_name);
+      return *made_site;
+    };
     for (const auto& requirement : callee->requires_held) {
       auto required = requirement_lock(package_, *callee, requirement);
       auto lock = required ? bind(*required, call, receiver) : std::nullopt;
@@ -904,7 +909,7 @@ class FunctionWalker {
       LockMisuse m;
       m.kind = LockMisuse::Kind::kRequirementUnmet;
       m.function = &fn_;
-      m.site = call_site;
+      m.site = call_site_of();
       m.lock.lock = *lock;
       m.lock.site = declaration_site(*callee, requirement);
       m.other = {m.lock.site};
@@ -915,7 +920,7 @@ class FunctionWalker {
       auto lock = excluded ? bind(*excluded, call, receiver) : std::nullopt;
       const HeldLock* held = lock ? state.find(lock->key()) : nullptr;
       if (!held) continue;
-      misuse(LockMisuse::Kind::kExcludedHeld, call_site, *held, {declaration_site(*callee, exclusion)});
+      misuse(LockMisuse::Kind::kExcludedHeld, call_site_of(), *held, {declaration_site(*callee, exclusion)});
     }
     std::set<std::string> reported;
     // A call chain longer than max_call_depth is not followed, however the summary was reached.
@@ -928,12 +933,13 @@ class FunctionWalker {
       if (!lock || !reported.insert(lock->key()).second) continue;
       Acquisition mapped = a;
       mapped.lock = *lock;
-      mapped.calls.insert(mapped.calls.begin(), call_site);
+      mapped.calls.insert(mapped.calls.begin(), call_site_of());
       acquire(state, std::move(mapped), false);
     }
-    if (summary.blocks && !too_deep(summary.blocks->calls)) {
+    // (blocking() does nothing once this function has its first blocking operation and no lock is held.)
+    if (summary.blocks && !too_deep(summary.blocks->calls) && (!summary_.blocks || !state.held.empty())) {
       BlockingOp op = *summary.blocks;
-      op.calls.insert(op.calls.begin(), call_site);
+      op.calls.insert(op.calls.begin(), call_site_of());
       blocking(state, std::move(op));
     }
     for (const auto& r : summary.released)
@@ -944,7 +950,7 @@ class FunctionWalker {
       if (!lock || state.find(lock->key())) continue;
       HeldLock mapped = h;
       mapped.lock = *lock;
-      mapped.calls.insert(mapped.calls.begin(), call_site);
+      mapped.calls.insert(mapped.calls.begin(), call_site_of());
       state.held.push_back(std::move(mapped));
     }
   }
@@ -1402,15 +1408,23 @@ class FunctionWalker {
   }
 
   // Statements of a case clause: everything but the clause's own header fields.
+  // The clause's statements: its named children but the header (the `value`, `type` and
+  // `communication` fields) and comments, in one pass over the children.
   std::vector<TSNode> clause_statements(TSNode clause) {
-    std::vector<TSNode> header;
-    for (const char* name : {"value", "type", "communication"})
-      for (TSNode n : children_by_field(clause, name)) header.push_back(n);
     std::vector<TSNode> out;
-    for (TSNode child : named_children_in(file_.nodes, clause)) {
-      bool in_header = std::any_of(header.begin(), header.end(), [&](TSNode h) { return ts_node_eq(h, child); });
-      if (!in_header && !is(child, "comment")) out.push_back(child);
+    if (lang::null(clause)) return out;
+    TSTreeCursor cursor = ts_tree_cursor_new(clause);
+    if (ts_tree_cursor_goto_first_child(&cursor)) {
+      do {
+        TSNode child = ts_tree_cursor_current_node(&cursor);
+        if (!ts_node_is_named(child) || is(child, "comment")) continue;
+        const char* name = ts_tree_cursor_current_field_name(&cursor);
+        std::string_view field_name = name ? name : "";
+        if (field_name == "value" || field_name == "type" || field_name == "communication") continue;
+        out.push_back(child);
+      } while (ts_tree_cursor_goto_next_sibling(&cursor));
     }
+    ts_tree_cursor_delete(&cursor);
     return out;
   }
 
