@@ -15,6 +15,7 @@
 #      and warm `go vet std` for comparison;
 #   4. raw tree-sitter parse throughput of the same files (bench/parse_throughput), and --all's
 #      throughput as a fraction of it.
+# Rows 3 and 4 are each the median of three runs (peak RSS: the largest of the three).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=${PATCHGATE_BIN:-$root/build/patchgate}
@@ -123,8 +124,9 @@ git -C "$std" ls-files '*.go' | grep -v '/testdata/' | while read -r f; do
 done > "$work/std-files"
 bytes=$(cd "$std" && tr '\n' '\0' < "$work/std-files" | xargs -0 cat | wc -c)
 mb=$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1e6}')
-raw=$(cd "$std" && "$parse" < "$work/std-files")
-raw_mbs=$(echo "$raw" | awk '{print $7}')
+# This VM's speed drifts from minute to minute: the whole-tree rows are the median of three runs,
+# the raw parse and the two --all runs taken in turn so that a slow minute hits each alike.
+median3() { sort -g | sed -n 2p; }
 all_run() {  # jobs -> "seconds rss_mb"
   local jobs=$1 start end
   if [ "$have_time" -eq 1 ]; then
@@ -138,8 +140,18 @@ all_run() {  # jobs -> "seconds rss_mb"
     awk -v ns=$((end - start)) 'BEGIN{printf "%.2f n/a\n", ns/1e9}'
   fi
 }
-read -r j1_s j1_rss < <(all_run 1)
-read -r j2_s j2_rss < <(all_run 2)
+raw_runs=() j1_runs=() j2_runs=()
+for _ in 1 2 3; do
+  raw_runs+=("$(cd "$std" && "$parse" < "$work/std-files" | awk '{print $5}')")
+  j1_runs+=("$(all_run 1)")
+  j2_runs+=("$(all_run 2)")
+done
+raw_s=$(printf '%s\n' "${raw_runs[@]}" | median3)
+raw_mbs=$(awk -v b="$bytes" -v s="$raw_s" 'BEGIN{printf "%.2f", b/1e6/s}')
+j1_s=$(printf '%s\n' "${j1_runs[@]}" | awk '{print $1}' | median3)
+j2_s=$(printf '%s\n' "${j2_runs[@]}" | awk '{print $1}' | median3)
+j1_rss=$(printf '%s\n' "${j1_runs[@]}" | awk '{print $2}' | sort -g | tail -1)  # the peak of the three
+j2_rss=$(printf '%s\n' "${j2_runs[@]}" | awk '{print $2}' | sort -g | tail -1)
 j1_mbs=$(awk -v b="$bytes" -v s="$j1_s" 'BEGIN{printf "%.2f", b/1e6/s}')
 j2_mbs=$(awk -v b="$bytes" -v s="$j2_s" 'BEGIN{printf "%.2f", b/1e6/s}')
 go vet std >/dev/null 2>&1 || true  # warm
@@ -153,9 +165,9 @@ printf '%-58s %12s %12s %s\n' "staged patch" "median ms" "p90 ms" "ratio"
 printf '%s\n' "${rows[@]}"
 printf '\n%-58s %12s %12s %s\n' "standard library, --all ($(wc -l < "$work/std-files") non-generated files, $mb MB)" "seconds" "MB/s" "peak RSS / share of raw parse"
 printf '%-58s %12s %12s %s\n' "raw tree-sitter parse, 1 thread (parse_throughput)" \
-  "$(echo "$raw" | awk '{print $5}')" "$raw_mbs" "(the limit)"
+  "$raw_s" "$raw_mbs" "(the limit; runs: ${raw_runs[*]})"
 printf '%-58s %12s %12s %s\n' "check --all --jobs 1" "$j1_s" "$j1_mbs" \
-  "${j1_rss} MB / $(awk -v a="$j1_mbs" -v b="$raw_mbs" 'BEGIN{printf "%.0f%%", 100*a/b}')"
+  "${j1_rss} MB / $(awk -v a="$raw_s" -v b="$j1_s" 'BEGIN{printf "%.1f%%", 100*a/b}') (runs: $(printf '%s ' "${j1_runs[@]}" | awk '{for (i = 1; i <= NF; i += 2) printf "%s ", $i}'))"
 printf '%-58s %12s %12s %s\n' "check --all --jobs 2" "$j2_s" "$j2_mbs" \
   "${j2_rss} MB / speed-up $(awk -v a="$j1_s" -v b="$j2_s" 'BEGIN{printf "%.2fx", a/b}')"
 printf '%-58s %12s\n' "go vet std (warm)" "$vet_std"
