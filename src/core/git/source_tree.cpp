@@ -178,7 +178,8 @@ class WorkdirSource final : public SourceTree {
     auto [it, inserted] = sizes_.try_emplace(path);
     if (inserted) {
       struct stat st {};
-      if (lstat(absolute(path).c_str(), &st) == 0 && S_ISREG(st.st_mode)) it->second = static_cast<uint64_t>(st.st_size);
+      if (lstat(absolute(path).c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        it->second = static_cast<uint64_t>(st.st_size);
     }
     return it->second;
   }

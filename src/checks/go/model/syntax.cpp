@@ -121,7 +121,8 @@ std::optional<uint32_t> find_in(const NodeList& list, TSNode node) {
       hi = last - step / 2;  // the probe before the last one was not before
     }
   }
-  auto at = std::partition_point(nodes.begin() + static_cast<std::ptrdiff_t>(lo), nodes.begin() + static_cast<std::ptrdiff_t>(hi), before);
+  auto at = std::partition_point(nodes.begin() + static_cast<std::ptrdiff_t>(lo),
+                                 nodes.begin() + static_cast<std::ptrdiff_t>(hi), before);
   for (; at != nodes.end() && lang::start_byte(*at) == start; ++at) {
     if (at->id == node.id && at->tree == node.tree) {
       last_list = &list;
