@@ -84,14 +84,12 @@ bool excluded(const Config& config, const std::string& path) {
                      [&](const std::string& pattern) { return glob_match(pattern, path); });
 }
 
-// The package clause's name, from the file's node list (the file's top-level nodes are the
-// list's root's children): the clause comes first, so the rest of the file is not listed.
+// The package clause's name; the file's top-level nodes are read from its node list.
 std::string package_clause(const lang::Tree& tree, const go::NodeList& list) {
-  if (list.nodes.empty()) return "";
-  for (uint32_t i = 1; i < list.end[0]; i = list.end[i]) {
-    if (!lang::is(list.nodes[i], "package_clause")) continue;
-    for (uint32_t j = i + 1; j < list.end[i]; j = list.end[j])
-      if (lang::is(list.nodes[j], "package_identifier")) return std::string(tree.text(list.nodes[j]));
+  for (TSNode child : go::named_children_in(list, tree.root())) {
+    if (!lang::is(child, "package_clause")) continue;
+    for (TSNode name : go::named_children_in(list, child))
+      if (lang::is(name, "package_identifier")) return std::string(tree.text(name));
   }
   return "";
 }

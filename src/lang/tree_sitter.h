@@ -87,11 +87,9 @@ inline bool null(TSNode node) { return node.id == nullptr; }
 // ts_node_start_byte the same way: a node carries its start byte in context[0] (tree-sitter's
 // node.c; a test holds the two equal).
 inline uint32_t start_byte(TSNode node) { return node.context[0]; }
-inline bool is(TSNode node, const char* type) {
-  if (null(node)) return false;
-  const char* actual = node_type(node);
-  return actual[0] == type[0] && std::strcmp(actual, type) == 0;
-}
+// Does a node type (as node_type gives it) name `type`?
+inline bool same_type(const char* actual, const char* type) { return actual[0] == type[0] && std::strcmp(actual, type) == 0; }
+inline bool is(TSNode node, const char* type) { return !null(node) && same_type(node_type(node), type); }
 // The tree-sitter calls below dereference their node; on a null node (a missing part of a
 // syntax error) these return a null node or zero instead.
 // The field's id is looked up once per name and thread: tree-sitter's own lookup compares the

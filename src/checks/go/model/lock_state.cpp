@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <optional>
 
 namespace patchgate::checks::go {
@@ -253,27 +252,6 @@ Site declaration_site(const Function& fn, const LockRequirement& requirement) {
   site.function = fn.display_name;
   site.text = requirement.path.empty() ? fn.display_name + "'s lock" : requirement.path;
   return site;
-}
-
-// What walk_expression does at a node, by its symbol: read from the symbol names once per
-// language and thread, so a node's kind is the type lang::is would compare.
-enum class ExprKind : uint8_t { kOther, kLiteral, kUnary, kSelector, kCall };
-
-const std::vector<ExprKind>& expression_kinds(const TSLanguage* language) {
-  thread_local const TSLanguage* cached = nullptr;
-  thread_local std::vector<ExprKind> kinds;
-  if (cached == language) return kinds;
-  uint32_t count = ts_language_symbol_count(language);
-  kinds.assign(count, ExprKind::kOther);
-  for (uint32_t symbol = 0; symbol < count; ++symbol) {
-    std::string_view type = lang::symbol_type(language, static_cast<TSSymbol>(symbol));
-    if (type == "func_literal") kinds[symbol] = ExprKind::kLiteral;
-    else if (type == "unary_expression") kinds[symbol] = ExprKind::kUnary;
-    else if (type == "selector_expression") kinds[symbol] = ExprKind::kSelector;
-    else if (type == "call_expression") kinds[symbol] = ExprKind::kCall;
-  }
-  cached = language;
-  return kinds;
 }
 
 class FunctionWalker {
@@ -1119,7 +1097,12 @@ class FunctionWalker {
     if (lang::null(root)) return;
     NodeList own;
     auto [list, first] = listed(root, own);
-    const auto& kinds = expression_kinds(ts_tree_language(root.tree));
+    // Compared by symbol, as the package index does: each of these types has one symbol.
+    const TSLanguage* language = ts_tree_language(root.tree);
+    const TSSymbol literal = lang::symbol_for(language, "func_literal");
+    const TSSymbol unary = lang::symbol_for(language, "unary_expression");
+    const TSSymbol selector = lang::symbol_for(language, "selector_expression");
+    const TSSymbol call_symbol = lang::symbol_for(language, "call_expression");
     const uint32_t stop = list->end[first];
     std::vector<uint32_t> calls;  // calls whose subtrees are being walked, innermost last
     uint32_t i = first;
@@ -1135,15 +1118,14 @@ class FunctionWalker {
       step();
       TSNode node = list->nodes[i];
       TSSymbol symbol = list->symbol[i];
-      ExprKind kind = symbol < kinds.size() ? kinds[symbol] : ExprKind::kOther;
-      if (kind == ExprKind::kLiteral) {  // runs later (or inline, via on_call)
+      if (symbol == literal) {  // runs later (or inline, via on_call)
         i = list->end[i];
         continue;
       }
-      if (kind == ExprKind::kUnary && !in_select_case_ && file_.tree.text(field(node, "operator")) == "<-")
+      if (symbol == unary && !in_select_case_ && file_.tree.text(field(node, "operator")) == "<-")
         blocking_at(state, node, "channel receive");
-      if (kind == ExprKind::kSelector) check_guarded_access(node, state);
-      if (kind == ExprKind::kCall) calls.push_back(i);
+      if (symbol == selector) check_guarded_access(node, state);
+      if (symbol == call_symbol) calls.push_back(i);
       ++i;
     }
   }
@@ -1319,11 +1301,9 @@ class FunctionWalker {
     if (lang::null(block)) return;
     NodeList own;
     auto [list, first] = listed(block, own);
-    const TSLanguage* language = ts_tree_language(block.tree);
     for (uint32_t i = first + 1; i < list->end[first]; i = list->end[i]) {
       if (!state.live) return;
-      lang::note_type(list->nodes[i], lang::symbol_type(language, list->symbol[i]));  // walk_statement asks it first
-      walk_statement(list->nodes[i], state, nesting + 1);
+      walk_statement(noted(*list, i), state, nesting + 1);
     }
   }
 
@@ -1463,7 +1443,7 @@ class FunctionWalker {
     if (lang::null(statement)) return;
     // The statement's type, read once for the tests below.
     const char* kind = lang::node_type(statement);
-    auto is_a = [kind](const char* name) { return kind[0] == name[0] && std::strcmp(kind, name) == 0; };
+    auto is_a = [kind](const char* type) { return lang::same_type(kind, type); };
     if (is_a("comment") || is_a("empty_statement")) return;
     if (is_a("block")) {
       walk_block(statement, state, nesting);

@@ -52,10 +52,7 @@ std::string default_import_name(const std::string& path) {
 }
 
 void index_imports(SourceFile& file) {
-  // The file's top-level declarations, read from its node list (the root's children).
-  const NodeList& list = file.nodes;
-  for (uint32_t i = 1; i < list.nodes.size() && i < list.end[0]; i = list.end[i]) {
-    TSNode decl = list.nodes[i];
+  for (TSNode decl : named_children_in(file.nodes, file.tree.root())) {
     if (!is(decl, "import_declaration")) continue;
     std::vector<TSNode> specs;
     for (TSNode child : named_children(decl)) {

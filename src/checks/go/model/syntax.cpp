@@ -133,6 +133,11 @@ std::optional<uint32_t> find_in(const NodeList& list, TSNode node) {
   return std::nullopt;
 }
 
+TSNode noted(const NodeList& list, uint32_t i) {
+  lang::note_type(list.nodes[i], lang::symbol_type(ts_tree_language(list.nodes[i].tree), list.symbol[i]));
+  return list.nodes[i];
+}
+
 std::vector<TSNode> named_children_in(const NodeList& list, TSNode node) {
   if (lang::null(node)) return {};
   auto index = find_in(list, node);
@@ -177,7 +182,6 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
   const SyntaxCache::Flat* cached = active_cache ? active_cache->flat(root) : nullptr;
   if (!cached) return walk(root, visit, into_literals);
   const NodeList& list = *cached->list;
-  const TSLanguage* language = ts_tree_language(root.tree);
   const uint32_t first = cached->root;
   const uint32_t stop = list.end[first];
   uint32_t i = first;
@@ -186,8 +190,7 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
       i = list.end[i];
       continue;
     }
-    lang::note_type(list.nodes[i], lang::symbol_type(language, list.symbol[i]));  // visitors ask it first
-    i = visit(list.nodes[i]) ? i + 1 : list.end[i];
+    i = visit(noted(list, i)) ? i + 1 : list.end[i];
   }
 }
 

@@ -30,6 +30,8 @@ TSNode parent_of(TSNode node);
 
 // node's index in list, which holds the named nodes of node's file; nullopt if it is not there.
 std::optional<uint32_t> find_in(const NodeList& list, TSNode node);
+// list.nodes[i], with node_type told its recorded symbol: visitors ask a node's type first.
+TSNode noted(const NodeList& list, uint32_t i);
 // lang::named_children(node), read from list (the named nodes of node's file) when node is in it.
 std::vector<TSNode> named_children_in(const NodeList& list, TSNode node);
 
