@@ -11,7 +11,9 @@
 #include "checks/go/model/package.h"
 #include "checks/go/model/syntax.h"
 #include "core/config.h"
+#include "core/heap.h"
 #include "lang/go.h"
+#include "lang/tree_arena.h"
 #include "lang/tree_sitter.h"
 #include "support.h"
 
@@ -199,6 +201,50 @@ TEST_CASE("a reparse from another revision's tree gives the tree a fresh parse g
     }
   }
   CHECK(compared > 100);
+}
+
+TEST_CASE("tree arenas: trees parsed in an arena are the trees malloc gives, and the arena is reused whole",
+          "[analysis]") {
+  REQUIRE(lang::install_tree_arenas() == heap_is_glibc());  // sanitizers keep tree-sitter on their allocator
+  auto sexp = [](const lang::Tree& tree) {
+    char* text = ts_node_string(tree.root());  // allocated by tree-sitter: outside any arena's Use here
+    std::string out(text);
+    std::free(text);
+    return out;
+  };
+  std::vector<std::string> sources, expected;
+  lang::Parser outside(lang::go_language());
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::source_dir() + "/testdata/go")) {
+    if (entry.path().extension() != ".go") continue;
+    sources.push_back(testing::read_file(entry.path()));
+    expected.push_back(sexp(outside.parse(sources.back())));
+  }
+  REQUIRE(sources.size() > 50);
+  std::vector<const void*> first_round;
+  for (int round = 0; round < 2; ++round) {
+    lang::TreeArena arena;
+    std::vector<lang::Tree> trees, reparsed;
+    {
+      lang::TreeArena::Use use(arena);
+      lang::Parser parser(lang::go_language());
+      for (const auto& source : sources) trees.push_back(parser.parse(source));
+      // The old revision reparsed from the new trees, as go-lock-drift does: arrays grow by realloc.
+      for (size_t i = 0; i < trees.size(); i += 7) reparsed.push_back(parser.reparse(trees[i], sources[i] + "\nvar added int\n"));
+    }
+    CHECK(arena.used() > 0);
+    for (size_t i = 0; i < trees.size(); ++i) {
+      CHECK(lang::in_tree_arena(trees[i].root().tree) == heap_is_glibc());
+      CHECK(sexp(trees[i]) == expected[i]);
+    }
+    for (size_t i = 0, r = 0; i < trees.size(); i += 7, ++r)
+      CHECK(sexp(reparsed[r]) == sexp(outside.parse(sources[i] + "\nvar added int\n")));
+    // The next package's arena starts where this one did: the same memory, nothing freed node by node.
+    std::vector<const void*> addresses;
+    for (const auto& tree : trees) addresses.push_back(tree.root().id);
+    if (round == 0) first_round = addresses;
+    else if (heap_is_glibc()) CHECK(addresses == first_round);
+  }
+  CHECK_FALSE(lang::in_tree_arena(outside.parse("package p\n").root().tree));
 }
 
 // Calls check(path, package) for each Go fixture under testdata/go, parsed as a package of its own.

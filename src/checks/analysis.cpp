@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "core/heap.h"
 #include "core/glob.h"
 #include "lang/go.h"
+#include "lang/tree_arena.h"
 #include "lang/tree_sitter.h"
 
 namespace patchgate::checks {
@@ -198,9 +200,12 @@ struct ParsedDir {
 // same, else the text is reparsed from them (only the part that differs is parsed again).
 // `git_lock` guards the SourceTree: libgit2 handles are not shared across threads unguarded, so
 // the package's blobs are read under it and parsed outside it.
+// `arenas` receives one tree arena per helper thread: the helpers' trees live in them, so they
+// must outlive the trees.
 ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const Config& config, lang::Parser& parser,
-                    std::mutex& git_lock, const std::map<std::string, const lang::Tree*>& reuse = {},
-                    unsigned threads = 1, const std::set<std::string>& skip = {},
+                    std::mutex& git_lock, std::deque<lang::TreeArena>& arenas,
+                    const std::map<std::string, const lang::Tree*>& reuse = {}, unsigned threads = 1,
+                    const std::set<std::string>& skip = {},
                     const std::map<std::string, const git::ChangedFile*>* changed = nullptr) {
   ParsedDir out;
   std::vector<std::pair<std::string, std::string>> contents;
@@ -273,8 +278,9 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
     };
     std::vector<std::thread> helpers;
     for (unsigned t = 1; t < threads; ++t)
-      helpers.emplace_back([&] {
+      helpers.emplace_back([&, &arena = arenas.emplace_back()] {
         advise_heap();
+        lang::TreeArena::Use use(arena);
         lang::Parser own(lang::go_language());
         work(own);
       });
@@ -321,15 +327,20 @@ struct DirInputs {
   unsigned parse_threads;  // threads per directory's parse: more when there are fewer directories than jobs
 };
 
-DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser& parser,
-                      const std::vector<ActiveRule>& rules) {
+DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::vector<ActiveRule>& rules) {
+  // Every tree of the directory, and the parsers that make them, live in these arenas and go
+  // with them at the end (declared first, so destroyed last).
+  lang::TreeArena arena;
+  std::deque<lang::TreeArena> helper_arenas;
+  lang::TreeArena::Use use(arena);
+  lang::Parser parser(lang::go_language());
   DirResult result;
   const auto& change = in.change;
   const auto& changed_go = in.changed_go;
   // Every Go file of the package at the new revision: the call graph spans files.
   auto parse_started = std::chrono::steady_clock::now();
-  ParsedDir parsed = parse_dir(*change.revision, dir, in.config, parser, in.git_lock, {}, in.parse_threads, {},
-                               change.whole_tree ? nullptr : &changed_go);
+  ParsedDir parsed = parse_dir(*change.revision, dir, in.config, parser, in.git_lock, helper_arenas, {},
+                               in.parse_threads, {}, change.whole_tree ? nullptr : &changed_go);
   result.parse_time = std::chrono::steady_clock::now() - parse_started;
   for (const auto& path : parsed.unreadable) result.errors.push_back({path, "cannot read the file at the new revision"});
   for (const auto& path : parsed.timed_out)
@@ -365,12 +376,12 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, lang::Parser&
       std::set<std::string> other_packages = parsed.untouched_packages;
       for (const auto& [other, paths] : paths_of)
         if (other != name) other_packages.insert(paths.begin(), paths.end());
-      context.set_base_loader([&in, &parser, &package, dir = dir, name = name,
+      context.set_base_loader([&in, &parser, &package, &helper_arenas, dir = dir, name = name,
                                other_packages = std::move(other_packages)]() -> std::unique_ptr<go::Package> {
         std::map<std::string, const lang::Tree*> unchanged;  // most files of the package
         for (const auto& f : package.files()) unchanged[f.path] = &f.tree;
-        ParsedDir old =
-            parse_dir(*in.change.base, dir, in.config, parser, in.git_lock, unchanged, in.parse_threads, other_packages);
+        ParsedDir old = parse_dir(*in.change.base, dir, in.config, parser, in.git_lock, helper_arenas, unchanged,
+                                  in.parse_threads, other_packages);
         auto it = old.by_package.find(name);
         if (it == old.by_package.end()) return nullptr;
         return std::make_unique<go::Package>(dir, std::move(it->second));
@@ -464,11 +475,10 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
   std::mutex failure_lock;
   auto work = [&]() {
     try {
-      lang::Parser parser(lang::go_language());
       auto own_rules = active_rules(config, selection);
       for (size_t i = next++; i < dirs.size(); i = next++) {
         advise_heap();  // a new thread's heap, or a grown one
-        results[i] = analyze_dir(inputs, dirs[i], parser, own_rules);
+        results[i] = analyze_dir(inputs, dirs[i], own_rules);
       }
     } catch (...) {
       std::lock_guard<std::mutex> hold(failure_lock);

@@ -21,11 +21,13 @@
 #include "core/errors.h"
 #include "core/exit_codes.h"
 #include "core/heap.h"
+#include "lang/tree_arena.h"
 
 using namespace patchgate;
 
 int main(int argc, char** argv) {
   prepare_heap();
+  lang::install_tree_arenas();
   CLI::App app{"patchgate: stops patches that ship concurrency bugs (deadlocks, leaks, lost cancellation).", "patchgate"};
   app.set_version_flag("--version", std::string("patchgate ") + PATCHGATE_VERSION);
   app.require_subcommand(1);

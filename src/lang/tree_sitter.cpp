@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "lang/tree_arena.h"
+
 namespace patchgate::lang {
 
 namespace {
@@ -131,7 +133,7 @@ TSSymbol symbol_for(const TSLanguage* language, const char* type) {
 
 void TreeDeleter::operator()(TSTree* tree) const {
   trees_deleted.fetch_add(1, std::memory_order_relaxed);
-  ts_tree_delete(tree);
+  if (!in_tree_arena(tree)) ts_tree_delete(tree);  // an arena's trees go all at once, with the arena
 }
 
 void note_type(TSNode node, const char* type) {

@@ -1,0 +1,168 @@
+#include "lang/tree_arena.h"
+
+#include <sys/mman.h>
+#include <tree_sitter/api.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+#include "core/heap.h"
+
+namespace patchgate::lang {
+namespace {
+
+// One reservation of address space, cut into slots; the kernel backs a page only once it is
+// touched, so an unused slot costs nothing but addresses. The largest package of the standard
+// library (runtime) allocates about 95 MB while parsing; a package that outgrows its slot
+// continues in malloc.
+constexpr size_t kSlots = 64;
+constexpr size_t kSlotBytes = size_t{1} << 30;
+constexpr size_t kKeptBytes = size_t{32} << 20;  // a multiple of 2 MiB, the huge page size
+constexpr size_t kAlign = 16;
+// Each block starts with its size (realloc must know how much to copy), padded to kAlign.
+constexpr size_t kHeader = 16;
+
+struct Slot {
+  char* begin = nullptr;
+  char* next = nullptr;  // the bump pointer
+  char* end = nullptr;
+  char* last = nullptr;  // the most recent block: it can grow or shrink in place
+};
+
+char* region = nullptr;
+Slot slots[kSlots];
+bool taken[kSlots] = {};
+std::mutex slots_lock;
+thread_local Slot* current = nullptr;
+
+bool owned(const void* p) {
+  auto at = reinterpret_cast<uintptr_t>(p);
+  auto base = reinterpret_cast<uintptr_t>(region);
+  return region && at >= base && at < base + kSlots * kSlotBytes;
+}
+
+size_t block_size(const void* p) {
+  size_t size;
+  std::memcpy(&size, static_cast<const char*>(p) - kHeader, sizeof size);
+  return size;
+}
+
+void* bump(Slot& slot, size_t size) {
+  size_t rounded = (size + kAlign - 1) & ~(kAlign - 1);
+  if (rounded < size || static_cast<size_t>(slot.end - slot.next) < kHeader + rounded) return nullptr;
+  char* block = slot.next + kHeader;
+  std::memcpy(block - kHeader, &size, sizeof size);
+  slot.next = block + rounded;
+  slot.last = block;
+  return block;
+}
+
+void* arena_malloc(size_t size) {
+  if (current)
+    if (void* block = bump(*current, size)) return block;
+  void* block = std::malloc(size);
+  if (!block && size) std::abort();  // tree-sitter's own default: it cannot handle a failed allocation
+  return block;
+}
+
+void* arena_calloc(size_t count, size_t size) {
+  size_t total = count * size;
+  if (size && total / size != count) std::abort();
+  if (current)
+    if (void* block = bump(*current, total)) return std::memset(block, 0, total);  // reused memory is not zero
+  void* block = std::calloc(count, size);
+  if (!block && total) std::abort();
+  return block;
+}
+
+void arena_free(void* p) {
+  if (!owned(p)) return std::free(p);
+  // The newest block of this thread's arena is given back; the rest waits for the reset.
+  if (current && p == current->last) {
+    current->next = static_cast<char*>(p) - kHeader;
+    current->last = nullptr;
+  }
+}
+
+void* arena_realloc(void* p, size_t size) {
+  if (!p) return arena_malloc(size);
+  if (!owned(p)) {  // malloc's block stays malloc's: it may outlive any arena
+    void* block = std::realloc(p, size);
+    if (!block && size) std::abort();
+    return block;
+  }
+  size_t old = block_size(p);
+  if (current && p == current->last) {  // the newest block grows or shrinks where it is
+    size_t rounded = (size + kAlign - 1) & ~(kAlign - 1);
+    char* block = static_cast<char*>(p);
+    if (rounded >= size && static_cast<size_t>(current->end - block) >= rounded) {
+      std::memcpy(block - kHeader, &size, sizeof size);
+      current->next = block + rounded;
+      return p;
+    }
+  }
+  void* block = arena_malloc(size);
+  std::memcpy(block, p, old < size ? old : size);
+  return block;
+}
+
+}  // namespace
+
+bool install_tree_arenas() {
+  static const bool installed = [] {
+    if (!heap_is_glibc()) return false;
+    void* reserved = mmap(nullptr, kSlots * kSlotBytes, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (reserved == MAP_FAILED) return false;
+    region = static_cast<char*>(reserved);
+    madvise(region, kSlots * kSlotBytes, MADV_HUGEPAGE);  // a hint: fewer faults where THP is on
+    for (size_t i = 0; i < kSlots; ++i) {
+      slots[i].begin = slots[i].next = region + i * kSlotBytes;
+      slots[i].end = slots[i].begin + kSlotBytes;
+    }
+    ts_set_allocator(arena_malloc, arena_calloc, arena_realloc, arena_free);
+    return true;
+  }();
+  return installed;
+}
+
+bool in_tree_arena(const void* p) { return owned(p); }
+
+TreeArena::TreeArena() {
+  if (!region) return;
+  std::lock_guard<std::mutex> hold(slots_lock);
+  for (size_t i = 0; i < kSlots; ++i) {
+    if (taken[i]) continue;
+    taken[i] = true;
+    slot_ = static_cast<int>(i);
+    return;
+  }
+}
+
+TreeArena::~TreeArena() {
+  if (slot_ < 0) return;
+  Slot& slot = slots[slot_];
+  // A large package's pages go back to the kernel, or each worker would keep the largest it
+  // ever had; the first kKeptBytes stay for the next package, which is usually smaller.
+  if (slot.next > slot.begin + kKeptBytes) {
+    char* from = slot.begin + kKeptBytes;
+    madvise(from, static_cast<size_t>(slot.next - from), MADV_DONTNEED);
+  }
+  slot.next = slot.begin;
+  slot.last = nullptr;
+  std::lock_guard<std::mutex> hold(slots_lock);
+  taken[slot_] = false;
+}
+
+size_t TreeArena::used() const { return slot_ < 0 ? 0 : static_cast<size_t>(slots[slot_].next - slots[slot_].begin); }
+
+TreeArena::Use::Use(TreeArena& arena) : previous_(current) {
+  current = arena.slot_ < 0 ? nullptr : &slots[arena.slot_];
+}
+
+TreeArena::Use::~Use() { current = static_cast<Slot*>(previous_); }
+
+}  // namespace patchgate::lang
