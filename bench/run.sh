@@ -14,7 +14,8 @@
 #   3. check --all over the standard library with --jobs 1 and --jobs 2: wall time, MB/s, peak RSS;
 #      and warm `go vet std` for comparison;
 #   4. raw tree-sitter parse throughput of the same files (bench/parse_throughput), and --all's
-#      throughput as a fraction of it.
+#      throughput as a fraction of it; also the same parse with patchgate's tree arenas
+#      (parse_throughput --arena), the floor of patchgate's own parse, and the fraction of that.
 # Rows 3 and 4 are each the median of three runs (peak RSS: the largest of the three).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -140,14 +141,17 @@ all_run() {  # jobs -> "seconds rss_mb"
     awk -v ns=$((end - start)) 'BEGIN{printf "%.2f n/a\n", ns/1e9}'
   fi
 }
-raw_runs=() j1_runs=() j2_runs=()
+raw_runs=() arena_runs=() j1_runs=() j2_runs=()
 for _ in 1 2 3; do
   raw_runs+=("$(cd "$std" && "$parse" < "$work/std-files" | awk '{print $5}')")
+  arena_runs+=("$(cd "$std" && "$parse" --arena < "$work/std-files" | awk '{print $5}')")
   j1_runs+=("$(all_run 1)")
   j2_runs+=("$(all_run 2)")
 done
 raw_s=$(printf '%s\n' "${raw_runs[@]}" | median3)
 raw_mbs=$(awk -v b="$bytes" -v s="$raw_s" 'BEGIN{printf "%.2f", b/1e6/s}')
+arena_s=$(printf '%s\n' "${arena_runs[@]}" | median3)
+arena_mbs=$(awk -v b="$bytes" -v s="$arena_s" 'BEGIN{printf "%.2f", b/1e6/s}')
 j1_s=$(printf '%s\n' "${j1_runs[@]}" | awk '{print $1}' | median3)
 j2_s=$(printf '%s\n' "${j2_runs[@]}" | awk '{print $1}' | median3)
 j1_rss=$(printf '%s\n' "${j1_runs[@]}" | awk '{print $2}' | sort -g | tail -1)  # the peak of the three
@@ -166,8 +170,10 @@ printf '%s\n' "${rows[@]}"
 printf '\n%-58s %12s %12s %s\n' "standard library, --all ($(wc -l < "$work/std-files") non-generated files, $mb MB)" "seconds" "MB/s" "peak RSS / share of raw parse"
 printf '%-58s %12s %12s %s\n' "raw tree-sitter parse, 1 thread (parse_throughput)" \
   "$raw_s" "$raw_mbs" "(the limit; runs: ${raw_runs[*]})"
+printf '%-58s %12s %12s %s\n' "  the same parse, patchgate's tree arenas (--arena)" \
+  "$arena_s" "$arena_mbs" "(patchgate's own floor; runs: ${arena_runs[*]})"
 printf '%-58s %12s %12s %s\n' "check --all --jobs 1" "$j1_s" "$j1_mbs" \
-  "${j1_rss} MB / $(awk -v a="$raw_s" -v b="$j1_s" 'BEGIN{printf "%.1f%%", 100*a/b}') (runs: $(printf '%s ' "${j1_runs[@]}" | awk '{for (i = 1; i <= NF; i += 2) printf "%s ", $i}'))"
+  "${j1_rss} MB / $(awk -v a="$raw_s" -v b="$j1_s" 'BEGIN{printf "%.1f%%", 100*a/b}') of raw, $(awk -v a="$arena_s" -v b="$j1_s" 'BEGIN{printf "%.1f%%", 100*a/b}') of the arena parse (runs: $(printf '%s ' "${j1_runs[@]}" | awk '{for (i = 1; i <= NF; i += 2) printf "%s ", $i}'))"
 printf '%-58s %12s %12s %s\n' "check --all --jobs 2" "$j2_s" "$j2_mbs" \
   "${j2_rss} MB / speed-up $(awk -v a="$j1_s" -v b="$j2_s" 'BEGIN{printf "%.2fx", a/b}')"
 printf '%-58s %12s\n' "go vet std (warm)" "$vet_std"
