@@ -17,7 +17,7 @@ namespace {
 // One reservation of address space, cut into slots; the kernel backs a page only once it is
 // touched, so an unused slot costs nothing but addresses. The largest package of the standard
 // library (runtime) allocates about 95 MB while parsing; a package that outgrows its slot
-// continues in malloc.
+// continues in malloc, and its trees are then deleted node by node.
 constexpr size_t kSlots = 64;
 constexpr size_t kSlotBytes = size_t{1} << 30;
 constexpr size_t kKeptBytes = size_t{32} << 20;  // a multiple of 2 MiB, the huge page size
@@ -30,6 +30,9 @@ struct Slot {
   char* next = nullptr;  // the bump pointer
   char* end = nullptr;
   char* last = nullptr;  // the most recent block: it can grow or shrink in place
+  // The slot ran out and the rest went to malloc: its trees are deleted node by node after all,
+  // or the malloc'd nodes would never be freed.
+  std::atomic<bool> overflowed{false};
 };
 
 char* region = nullptr;
@@ -61,8 +64,10 @@ void* bump(Slot& slot, size_t size) {
 }
 
 void* arena_malloc(size_t size) {
-  if (current)
+  if (current) {
     if (void* block = bump(*current, size)) return block;
+    current->overflowed.store(true, std::memory_order_relaxed);
+  }
   void* block = std::malloc(size);
   if (!block && size) std::abort();  // tree-sitter's own default: it cannot handle a failed allocation
   return block;
@@ -71,8 +76,10 @@ void* arena_malloc(size_t size) {
 void* arena_calloc(size_t count, size_t size) {
   size_t total = count * size;
   if (size && total / size != count) std::abort();
-  if (current)
+  if (current) {
     if (void* block = bump(*current, total)) return std::memset(block, 0, total);  // reused memory is not zero
+    current->overflowed.store(true, std::memory_order_relaxed);
+  }
   void* block = std::calloc(count, size);
   if (!block && total) std::abort();
   return block;
@@ -129,7 +136,11 @@ bool install_tree_arenas() {
   return installed;
 }
 
-bool in_tree_arena(const void* p) { return owned(p); }
+bool in_tree_arena(const void* p) {
+  if (!owned(p)) return false;
+  size_t slot = static_cast<size_t>(static_cast<const char*>(p) - region) / kSlotBytes;
+  return !slots[slot].overflowed.load(std::memory_order_relaxed);
+}
 
 TreeArena::TreeArena() {
   if (!region) return;
@@ -153,6 +164,7 @@ TreeArena::~TreeArena() {
   }
   slot.next = slot.begin;
   slot.last = nullptr;
+  slot.overflowed.store(false, std::memory_order_relaxed);
   std::lock_guard<std::mutex> hold(slots_lock);
   taken[slot_] = false;
 }

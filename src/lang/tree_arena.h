@@ -14,7 +14,8 @@ namespace patchgate::lang {
 // must see every block) or when the address space cannot be reserved. Idempotent.
 bool install_tree_arenas();
 
-// Is p memory of an arena? Trees there are not deleted node by node (lang::Tree skips it).
+// Is p memory of an arena whose blocks all came from it? Such trees are not deleted node by node
+// (lang::Tree skips it); false for an arena that ran out and continued in malloc.
 bool in_tree_arena(const void* p);
 
 // One package analysis's tree memory. Everything tree-sitter allocates on a thread while a Use
