@@ -1616,7 +1616,24 @@ LockAnalysis::LockAnalysis(const Package& package, LockAnalysisOptions options,
 const FunctionSummary& LockAnalysis::summary_of(const Function* fn, int depth) {
   if (auto it = summaries_.find(fn); it != summaries_.end()) return it->second;
   static const FunctionSummary empty;
-  if (!in_progress_.insert(fn).second) return empty;  // recursion: assume no effect
+  for (size_t i = 0; i < walking_.size(); ++i) {
+    if (walking_[i].fn != fn) continue;
+    // Recursion: the call is taken to have no effect. Every function walked above this one
+    // now rests on that assumption.
+    walking_.back().lowest_cut = std::min(walking_.back().lowest_cut, i);
+    return empty;
+  }
+  // A provisional summary serves every call while the walk it went back to is still going:
+  // walking each call again would follow every path of a cycle, exponentially many.
+  if (auto it = provisional_.find(fn); it != provisional_.end()) {
+    const Provisional& known = it->second;
+    if (known.cut < walking_.size() && walking_[known.cut].serial == known.cut_serial) {
+      walking_.back().lowest_cut = std::min(walking_.back().lowest_cut, known.cut);
+      return *known.summary;
+    }
+  }
+  const size_t level = walking_.size();
+  walking_.push_back({fn, level, ++walks_});
   FunctionSummary summary;
   try {
     summary = FunctionWalker(*this, *fn, depth).run();
@@ -1628,8 +1645,27 @@ const FunctionSummary& LockAnalysis::summary_of(const Function* fn, int depth) {
     summary.partial = true;
     partial_.push_back(fn);
   }
-  in_progress_.erase(fn);
-  return summaries_.emplace(fn, std::move(summary)).first->second;
+  const size_t lowest_cut = walking_.back().lowest_cut;
+  walking_.pop_back();
+  if (lowest_cut >= level) return summaries_.emplace(fn, std::move(summary)).first->second;
+  // The walk met a function still being walked below this one, and took it as empty: which
+  // function of a cycle is reached first would decide the summary. It serves this caller only;
+  // the function is walked again (as a root, or by the next caller) once the one it met is done.
+  walking_.back().lowest_cut = std::min(walking_.back().lowest_cut, lowest_cut);
+  forget_walk(fn);
+  const FunctionSummary& kept = provisional_summaries_.emplace_back(std::move(summary));
+  provisional_[fn] = {&kept, lowest_cut, walking_[lowest_cut].serial};
+  return kept;
+}
+
+void LockAnalysis::forget_walk(const Function* fn) {
+  events_by_function_.erase(fn);
+  blocks_by_function_.erase(fn);
+  misuses_by_function_.erase(fn);
+  field_accesses_.erase(std::remove_if(field_accesses_.begin(), field_accesses_.end(),
+                                       [fn](const FieldAccess& access) { return access.function == fn; }),
+                        field_accesses_.end());
+  partial_.erase(std::remove(partial_.begin(), partial_.end(), fn), partial_.end());
 }
 
 }  // namespace patchgate::checks::go

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <optional>
@@ -154,8 +156,27 @@ class LockAnalysis {
  private:
   const Package& package_;
   LockAnalysisOptions options_;
+  void forget_walk(const Function* fn);
+
   std::map<const Function*, FunctionSummary> summaries_;
-  std::set<const Function*> in_progress_;
+  // The functions being walked, outermost first; lowest_cut: the lowest level a recursive call
+  // in the walk (or in a provisional callee's) went back to; below its own level, the summary
+  // is provisional.
+  struct Walking {
+    const Function* fn;
+    size_t lowest_cut;
+    uint64_t serial;  // which walk of fn: a level is reused by the next walk once this one ends
+  };
+  std::vector<Walking> walking_;
+  uint64_t walks_ = 0;
+  // Provisional summaries, valid while the walk at level `cut` (serial cut_serial) goes on.
+  struct Provisional {
+    const FunctionSummary* summary;
+    size_t cut;
+    uint64_t cut_serial;
+  };
+  std::map<const Function*, Provisional> provisional_;
+  std::deque<FunctionSummary> provisional_summaries_;  // stable addresses for provisional_
   std::map<const Function*, std::vector<AcquireEvent>> events_by_function_;
   std::map<const Function*, std::vector<BlockEvent>> blocks_by_function_;
   std::vector<AcquireEvent> events_;  // flattened in package function order once all walks are done
