@@ -1,5 +1,6 @@
 // Small pieces of core: globs, line sets, config parsing, fingerprints, policy.
 #include <catch2/catch.hpp>
+#include <dlfcn.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -13,11 +14,32 @@
 #include "core/errors.h"
 #include "core/finding.h"
 #include "core/git/change_set.h"
+#include "core/git/handle.h"
 #include "core/glob.h"
 #include "core/heap.h"
 #include "core/policy.h"
 
 using namespace patchgate;
+
+// patchgate's interposer (core/git/handle.cpp) of mbedtls's certificate-file parser.
+extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path);
+
+TEST_CASE("libgit2 starts without parsing the CA certificates; mbedtls parses them for anyone else", "[core]") {
+  git::ensure_initialised();
+  // Debian's libgit2 is built on mbedtls (the project pins it): its initialisation asked once.
+  using Init = void (*)(void*);
+  auto init = reinterpret_cast<Init>(dlsym(RTLD_DEFAULT, "mbedtls_x509_crt_init"));
+  auto release = reinterpret_cast<Init>(dlsym(RTLD_DEFAULT, "mbedtls_x509_crt_free"));
+  REQUIRE(init);
+  REQUIRE(release);
+  CHECK(git::certificate_loads_skipped() == 1);
+  // Any other call reaches mbedtls: a missing file is its I/O error (MBEDTLS_ERR_PK_FILE_IO_ERROR),
+  // where the skipped call said 0.
+  alignas(16) unsigned char chain[16384];  // larger than mbedtls_x509_crt
+  init(chain);
+  CHECK(mbedtls_x509_crt_parse_file(chain, "/nonexistent/patchgate-ca.crt") == -0x3E00);
+  release(chain);
+}
 
 TEST_CASE("glob_match", "[core]") {
   CHECK(glob_match("vendor/**", "vendor/a/b.go"));

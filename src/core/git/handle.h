@@ -64,5 +64,7 @@ void check(int rc, const std::string& what, const std::string& hint = {},
 
 // Initialises libgit2 once per process.
 void ensure_initialised();
+// How many certificate files libgit2's initialisation was spared parsing (0 or 1; tests).
+int certificate_loads_skipped();
 
 }  // namespace patchgate::git
