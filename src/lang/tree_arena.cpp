@@ -11,8 +11,33 @@
 
 #include "core/heap.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define PATCHGATE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PATCHGATE_ASAN 1
+#endif
+#endif
+#ifdef PATCHGATE_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace patchgate::lang {
 namespace {
+
+// Under AddressSanitizer the arenas stay on, so the sanitizer suite runs the allocator patchgate
+// ships, and they tell it what is live: a block's header and rounding, a freed block and all of a
+// reset arena are poisoned. That checks the arena's own copies and any read of that memory by
+// instrumented code; tree-sitter's library is not instrumented, so its reads are not checked.
+#ifdef PATCHGATE_ASAN
+void poison(const void* p, size_t n) { ASAN_POISON_MEMORY_REGION(p, n); }
+void unpoison(const void* p, size_t n) { ASAN_UNPOISON_MEMORY_REGION(p, n); }
+constexpr bool kAddressSanitizer = true;
+#else
+void poison(const void*, size_t) {}
+void unpoison(const void*, size_t) {}
+constexpr bool kAddressSanitizer = false;
+#endif
 
 // One reservation of address space, cut into slots; the kernel backs a page only once it is
 // touched, so an unused slot costs nothing but addresses. The largest package of the standard
@@ -48,16 +73,28 @@ bool owned(const void* p) {
 }
 
 size_t block_size(const void* p) {
+  const char* header = static_cast<const char*>(p) - kHeader;
   size_t size;
-  std::memcpy(&size, static_cast<const char*>(p) - kHeader, sizeof size);
+  unpoison(header, kHeader);
+  std::memcpy(&size, header, sizeof size);
+  poison(header, kHeader);
   return size;
+}
+
+// Records a block's size in its header and marks its bytes (and no more) usable.
+void shape_block(char* block, size_t size, size_t rounded) {
+  unpoison(block - kHeader, kHeader);
+  std::memcpy(block - kHeader, &size, sizeof size);
+  poison(block - kHeader, kHeader);
+  unpoison(block, size);
+  poison(block + size, rounded - size);
 }
 
 void* bump(Slot& slot, size_t size) {
   size_t rounded = (size + kAlign - 1) & ~(kAlign - 1);
   if (rounded < size || static_cast<size_t>(slot.end - slot.next) < kHeader + rounded) return nullptr;
   char* block = slot.next + kHeader;
-  std::memcpy(block - kHeader, &size, sizeof size);
+  shape_block(block, size, rounded);
   slot.next = block + rounded;
   slot.last = block;
   return block;
@@ -87,6 +124,7 @@ void* arena_calloc(size_t count, size_t size) {
 
 void arena_free(void* p) {
   if (!owned(p)) return std::free(p);
+  poison(p, block_size(p));
   // The newest block of this thread's arena is given back; the rest waits for the reset.
   if (current && p == current->last) {
     current->next = static_cast<char*>(p) - kHeader;
@@ -106,13 +144,15 @@ void* arena_realloc(void* p, size_t size) {
     size_t rounded = (size + kAlign - 1) & ~(kAlign - 1);
     char* block = static_cast<char*>(p);
     if (rounded >= size && static_cast<size_t>(current->end - block) >= rounded) {
-      std::memcpy(block - kHeader, &size, sizeof size);
+      if (old > size) poison(block + size, old - size);
+      shape_block(block, size, rounded);
       current->next = block + rounded;
       return p;
     }
   }
   void* block = arena_malloc(size);
   std::memcpy(block, p, old < size ? old : size);
+  poison(p, old);  // the old block is not used again
   return block;
 }
 
@@ -120,7 +160,7 @@ void* arena_realloc(void* p, size_t size) {
 
 bool install_tree_arenas() {
   static const bool installed = [] {
-    if (!heap_is_glibc()) return false;
+    if (!heap_is_glibc() && !kAddressSanitizer) return false;  // another allocator that must see every block
     void* reserved = mmap(nullptr, kSlots * kSlotBytes, PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (reserved == MAP_FAILED) return false;
@@ -158,6 +198,7 @@ TreeArena::~TreeArena() {
   Slot& slot = slots[slot_];
   // A large package's pages go back to the kernel, or each worker would keep the largest it
   // ever had; the first kKeptBytes stay for the next package, which is usually smaller.
+  poison(slot.begin, static_cast<size_t>(slot.next - slot.begin));
   if (slot.next > slot.begin + kKeptBytes) {
     char* from = slot.begin + kKeptBytes;
     madvise(from, static_cast<size_t>(slot.next - from), MADV_DONTNEED);

@@ -10,8 +10,9 @@ namespace patchgate::lang {
 // an allocation is a pointer increment, a free is nothing, and the whole arena is reset at once.
 //
 // Once, first thing in main() (before tree-sitter allocates anything): routes tree-sitter's
-// allocations through the arenas. False, and nothing changes, under sanitizers (their allocator
-// must see every block) or when the address space cannot be reserved. Idempotent.
+// allocations through the arenas. False, and nothing changes, when the address space cannot be
+// reserved, or under a sanitizer other than AddressSanitizer (its allocator must see every
+// block). Under AddressSanitizer they poison what is not live (see tree_arena.cpp). Idempotent.
 bool install_tree_arenas();
 
 // Is p memory of an arena whose blocks all came from it? Such trees are not deleted node by node
