@@ -3,10 +3,12 @@
 #include <sys/mman.h>
 #include <tree_sitter/api.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <mutex>
 
 #include "core/heap.h"
@@ -49,12 +51,16 @@ constexpr size_t kKeptBytes = size_t{32} << 20;  // a multiple of 2 MiB, the hug
 constexpr size_t kAlign = 16;
 // Each block starts with its size (realloc must know how much to copy), padded to kAlign.
 constexpr size_t kHeader = 16;
+constexpr size_t kClasses = 16;  // freed blocks up to kClasses * kAlign bytes are reused
 
 struct Slot {
   char* begin = nullptr;
   char* next = nullptr;  // the bump pointer
   char* end = nullptr;
   char* last = nullptr;  // the most recent block: it can grow or shrink in place
+  // Freed small blocks by size class (16, 32, ... kSmallest bytes), linked through their first
+  // bytes: a parse frees many temporaries, and reusing them keeps the arena near malloc's size.
+  char* freed[kClasses] = {};
   // The slot ran out and the rest went to malloc: its trees are deleted node by node after all,
   // or the malloc'd nodes would never be freed.
   std::atomic<bool> overflowed{false};
@@ -92,7 +98,17 @@ void shape_block(char* block, size_t size, size_t rounded) {
 
 void* bump(Slot& slot, size_t size) {
   size_t rounded = (size + kAlign - 1) & ~(kAlign - 1);
-  if (rounded < size || static_cast<size_t>(slot.end - slot.next) < kHeader + rounded) return nullptr;
+  if (rounded < size) return nullptr;
+  if (rounded > 0 && rounded <= kClasses * kAlign) {
+    if (char*& head = slot.freed[rounded / kAlign - 1]) {
+      char* block = head;
+      unpoison(block, sizeof(char*));
+      std::memcpy(&head, block, sizeof(char*));
+      shape_block(block, size, rounded);
+      return block;
+    }
+  }
+  if (static_cast<size_t>(slot.end - slot.next) < kHeader + rounded) return nullptr;
   char* block = slot.next + kHeader;
   shape_block(block, size, rounded);
   slot.next = block + rounded;
@@ -122,14 +138,31 @@ void* arena_calloc(size_t count, size_t size) {
   return block;
 }
 
+// An arena block is done with: the newest of this thread's arena is given back to the bump
+// pointer, a small one of it joins its size class's list; the rest waits for the reset (blocks
+// of another thread's arena included: its lists are that thread's).
+void release(void* p) {
+  size_t size = block_size(p);
+  poison(p, size);
+  char* block = static_cast<char*>(p);
+  if (!current || block < current->begin || block >= current->end) return;
+  if (block == current->last) {
+    current->next = block - kHeader;
+    current->last = nullptr;
+    return;
+  }
+  size_t rounded = (size + kAlign - 1) & ~(kAlign - 1);
+  if (rounded == 0 || rounded > kClasses * kAlign) return;
+  char*& head = current->freed[rounded / kAlign - 1];
+  unpoison(block, sizeof(char*));
+  std::memcpy(block, &head, sizeof(char*));
+  poison(block, sizeof(char*));
+  head = block;
+}
+
 void arena_free(void* p) {
   if (!owned(p)) return std::free(p);
-  poison(p, block_size(p));
-  // The newest block of this thread's arena is given back; the rest waits for the reset.
-  if (current && p == current->last) {
-    current->next = static_cast<char*>(p) - kHeader;
-    current->last = nullptr;
-  }
+  release(p);
 }
 
 void* arena_realloc(void* p, size_t size) {
@@ -152,7 +185,7 @@ void* arena_realloc(void* p, size_t size) {
   }
   void* block = arena_malloc(size);
   std::memcpy(block, p, old < size ? old : size);
-  poison(p, old);  // the old block is not used again
+  release(p);
   return block;
 }
 
@@ -205,6 +238,7 @@ TreeArena::~TreeArena() {
   }
   slot.next = slot.begin;
   slot.last = nullptr;
+  std::fill(std::begin(slot.freed), std::end(slot.freed), nullptr);
   slot.overflowed.store(false, std::memory_order_relaxed);
   std::lock_guard<std::mutex> hold(slots_lock);
   taken[slot_] = false;
