@@ -58,7 +58,7 @@ struct Slot {
   char* next = nullptr;  // the bump pointer
   char* end = nullptr;
   char* last = nullptr;  // the most recent block: it can grow or shrink in place
-  // Freed small blocks by size class (16, 32, ... kSmallest bytes), linked through their first
+  // Freed small blocks by size class (16, 32, ... 256 bytes), linked through their first
   // bytes: a parse frees many temporaries, and reusing them keeps the arena near malloc's size.
   char* freed[kClasses] = {};
   // The slot ran out and the rest went to malloc: its trees are deleted node by node after all,
