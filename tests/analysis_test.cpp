@@ -185,14 +185,17 @@ TEST_CASE("node types, symbols and fields stay right across trees that come and 
   CHECK(lang::null(lang::field(tree.root(), "no_such_field")));
 }
 
+// The tree as an s-expression. ts_node_string allocates with tree-sitter's allocator: call it
+// outside any arena's Use, so that the text is malloc's to free.
+static std::string sexp(const lang::Tree& tree) {
+  char* text = ts_node_string(tree.root());
+  std::string out(text);
+  std::free(text);
+  return out;
+}
+
 TEST_CASE("a reparse from another revision's tree gives the tree a fresh parse gives", "[analysis]") {
   lang::Parser parser(lang::go_language());
-  auto sexp = [](const lang::Tree& tree) {
-    char* text = ts_node_string(tree.root());
-    std::string out(text);
-    std::free(text);
-    return out;
-  };
   int compared = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::source_dir() + "/testdata/go")) {
     if (entry.path().extension() != ".go") continue;
@@ -227,12 +230,6 @@ TEST_CASE("a reparse from another revision's tree gives the tree a fresh parse g
 TEST_CASE("tree arenas: trees parsed in an arena are the trees malloc gives, and the arena is reused whole",
           "[analysis]") {
   REQUIRE(lang::install_tree_arenas());  // also under AddressSanitizer, which is told what is live
-  auto sexp = [](const lang::Tree& tree) {
-    char* text = ts_node_string(tree.root());  // allocated by tree-sitter: outside any arena's Use here
-    std::string out(text);
-    std::free(text);
-    return out;
-  };
   std::vector<std::string> sources, expected;
   lang::Parser outside(lang::go_language());
   for (const auto& entry : std::filesystem::recursive_directory_iterator(testing::source_dir() + "/testdata/go")) {

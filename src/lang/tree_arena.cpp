@@ -78,6 +78,14 @@ bool owned(const void* p) {
   return region && at >= base && at < base + kSlots * kSlotBytes;
 }
 
+// A block's capacity: its size rounded up to kAlign (0 when the rounding overflows).
+size_t rounded_size(size_t size) { return (size + kAlign - 1) & ~(kAlign - 1); }
+
+// The free list a block of that capacity belongs on; nullptr for one too large to reuse.
+char** free_list(Slot& slot, size_t rounded) {
+  return rounded > 0 && rounded <= kClasses * kAlign ? &slot.freed[rounded / kAlign - 1] : nullptr;
+}
+
 size_t block_size(const void* p) {
   const char* header = static_cast<const char*>(p) - kHeader;
   size_t size;
@@ -97,16 +105,14 @@ void shape_block(char* block, size_t size, size_t rounded) {
 }
 
 void* bump(Slot& slot, size_t size) {
-  size_t rounded = (size + kAlign - 1) & ~(kAlign - 1);
+  size_t rounded = rounded_size(size);
   if (rounded < size) return nullptr;
-  if (rounded > 0 && rounded <= kClasses * kAlign) {
-    if (char*& head = slot.freed[rounded / kAlign - 1]) {
-      char* block = head;
-      unpoison(block, sizeof(char*));
-      std::memcpy(&head, block, sizeof(char*));
-      shape_block(block, size, rounded);
-      return block;
-    }
+  if (char** head = free_list(slot, rounded); head && *head) {
+    char* block = *head;
+    unpoison(block, sizeof(char*));
+    std::memcpy(head, block, sizeof(char*));
+    shape_block(block, size, rounded);
+    return block;
   }
   if (static_cast<size_t>(slot.end - slot.next) < kHeader + rounded) return nullptr;
   char* block = slot.next + kHeader;
@@ -129,13 +135,7 @@ void* arena_malloc(size_t size) {
 void* arena_calloc(size_t count, size_t size) {
   size_t total = count * size;
   if (size && total / size != count) std::abort();
-  if (current) {
-    if (void* block = bump(*current, total)) return std::memset(block, 0, total);  // reused memory is not zero
-    current->overflowed.store(true, std::memory_order_relaxed);
-  }
-  void* block = std::calloc(count, size);
-  if (!block && total) std::abort();
-  return block;
+  return std::memset(arena_malloc(total), 0, total);  // reused arena memory is not zero
 }
 
 // An arena block is done with: the newest of this thread's arena is given back to the bump
@@ -151,13 +151,12 @@ void release(void* p) {
     current->last = nullptr;
     return;
   }
-  size_t rounded = (size + kAlign - 1) & ~(kAlign - 1);
-  if (rounded == 0 || rounded > kClasses * kAlign) return;
-  char*& head = current->freed[rounded / kAlign - 1];
+  char** head = free_list(*current, rounded_size(size));
+  if (!head) return;
   unpoison(block, sizeof(char*));
-  std::memcpy(block, &head, sizeof(char*));
+  std::memcpy(block, head, sizeof(char*));
   poison(block, sizeof(char*));
-  head = block;
+  *head = block;
 }
 
 void arena_free(void* p) {
@@ -174,7 +173,7 @@ void* arena_realloc(void* p, size_t size) {
   }
   size_t old = block_size(p);
   if (current && p == current->last) {  // the newest block grows or shrinks where it is
-    size_t rounded = (size + kAlign - 1) & ~(kAlign - 1);
+    size_t rounded = rounded_size(size);
     char* block = static_cast<char*>(p);
     if (rounded >= size && static_cast<size_t>(current->end - block) >= rounded) {
       if (old > size) poison(block + size, old - size);
