@@ -3,9 +3,15 @@
 #include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <sstream>
+
 #include "core/errors.h"
 #include "core/git/change_set.h"
 #include "core/git/repository.h"
+#include "core/git/staged_paths.h"
 #include "support.h"
 
 using namespace testing;
@@ -366,4 +372,165 @@ TEST_CASE("a removal marks the lines around it whether the diff has context or n
   CHECK(file->touched_lines.contains(5));
   CHECK_FALSE(file->touched_lines.contains(3));
   CHECK_FALSE(file->touched_lines.contains(6));
+}
+
+namespace {
+
+// `git diff --cached --name-only --no-renames`, sorted: what the staged diff must list.
+std::vector<std::string> git_staged_names(const std::string& repo) {
+  std::vector<std::string> names;
+  std::istringstream lines(git(repo, {"diff", "--cached", "--name-only", "--no-renames"}).out);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) names.push_back(line);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The shortcut's own answer (nullopt when it did not apply), sorted.
+std::optional<std::vector<std::string>> shortcut_names(const std::string& repo) {
+  auto handle = patchgate::git::Repository::discover(repo);
+  patchgate::git::IndexHandle index;
+  REQUIRE(git_repository_index(index.out(), handle->get()) == 0);
+  patchgate::git::TreeHandle head = handle->head_tree();
+  auto paths = patchgate::git::staged_changed_paths(handle->get(), head.get(), index.get(), 100);
+  if (paths) std::sort(paths->begin(), paths->end());
+  return paths;
+}
+
+std::vector<std::string> change_names(const ChangeSet& change) {
+  std::vector<std::string> names;
+  for (const auto& file : change.files) names.push_back(file.path);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A tree of a dozen directories, most of which a change leaves alone.
+void write_wide_tree(const std::string& repo) {
+  for (const char* dir : {"a", "a/b", "a/b/c", "d", "e", "e/f", "g", "h/i/j", "k-l", "k"}) {
+    write_file(fs::path(repo) / dir / "x.go", std::string("package x\n\n// ") + dir + "\n");
+    write_file(fs::path(repo) / dir / "y.txt", dir);
+  }
+  write_file(fs::path(repo) / "top.go", "package top\n");
+  write_file(fs::path(repo) / "script.sh", "echo\n");
+  // As a checkout an hour old: git re-adds files written in the same second as the index (it
+  // cannot tell them from their stat data), and re-adding drops their directories' tree ids.
+  for (const auto& entry : fs::recursive_directory_iterator(repo))
+    if (entry.is_regular_file() && entry.path().string().find("/.git/") == std::string::npos)
+      fs::last_write_time(entry.path(), fs::file_time_type::clock::now() - std::chrono::hours(1));
+}
+
+}  // namespace
+
+TEST_CASE("staged: the index's cache tree names exactly the paths git diff --cached lists", "[diff]") {
+  for (const char* version : {"2", "3", "4"}) {
+    DYNAMIC_SECTION("index version " << version) {
+      TempDir tmp;
+      std::string repo = init_repo(tmp);
+      write_wide_tree(repo);
+      commit_all(repo, "base");
+      git(repo, {"update-index", "--index-version", version});
+      // Nothing staged: the shortcut applies and finds nothing, and so does the change set.
+      REQUIRE(shortcut_names(repo).has_value());
+      CHECK(shortcut_names(repo)->empty());
+      CHECK(load(repo, spec_of(DiffSpec::Kind::kStaged)).files.empty());
+
+      write_file(fs::path(repo) / "a/b/c/x.go", "package x\n\nfunc Changed() {}\n");  // modified, deep
+      fs::remove_all(fs::path(repo) / "e");                                          // a directory gone
+      write_file(fs::path(repo) / "new/dir/n.go", "package n\n");                    // a directory new
+      fs::remove(fs::path(repo) / "top.go");                                          // a file becomes a directory
+      write_file(fs::path(repo) / "top.go/inner.go", "package inner\n");
+      fs::remove_all(fs::path(repo) / "g");                                           // a directory becomes a file
+      write_file(fs::path(repo) / "g", "now a file\n");
+      fs::permissions(fs::path(repo) / "script.sh", fs::perms::owner_exec, fs::perm_options::add);  // mode only
+      fs::rename(fs::path(repo) / "h/i/j/x.go", fs::path(repo) / "h/moved.go");     // a rename
+      write_file(fs::path(repo) / "k/y.txt", "k, edited");  // next to k-l, which sorts between k and k/
+      git(repo, {"add", "-A"});
+      // Staged, then changed back: the same id as HEAD, and no longer in the diff.
+      write_file(fs::path(repo) / "d/x.go", "package x\n\n// d, for a moment\n");
+      git(repo, {"add", "d/x.go"});
+      write_file(fs::path(repo) / "d/x.go", "package x\n\n// d\n");
+      git(repo, {"add", "d/x.go"});
+      if (std::string(version) == "3") {  // an intent-to-add entry needs version 3's extended flags
+        write_file(fs::path(repo) / "d/intent.go", "package x\n");
+        git(repo, {"add", "-N", "d/intent.go"});
+      }
+
+      auto expected = git_staged_names(repo);
+      REQUIRE(expected.size() >= 10);
+      auto shortcut = shortcut_names(repo);
+      REQUIRE(shortcut.has_value());
+      if (std::string(version) == "3") {
+        // An intent-to-add entry is listed (its id is the empty blob's); the diff then decides.
+        CHECK(std::includes(shortcut->begin(), shortcut->end(), expected.begin(), expected.end()));
+      } else {
+        CHECK(*shortcut == expected);
+      }
+      std::string before = repo_state(repo);
+      ChangeSet change = load(repo, spec_of(DiffSpec::Kind::kStaged));
+      auto listed = change_names(change);
+      // The rename is one entry under its new path; everything else as git lists it, and libgit2
+      // (with or without the shortcut) lists an intent-to-add entry as an empty file added.
+      expected.erase(std::remove(expected.begin(), expected.end(), "h/i/j/x.go"), expected.end());
+      if (std::string(version) == "3")
+        expected.insert(std::upper_bound(expected.begin(), expected.end(), "d/intent.go"), "d/intent.go");
+      CHECK(listed == expected);
+      const auto* moved = find(change, "h/moved.go");
+      REQUIRE(moved != nullptr);
+      CHECK(moved->status == FileStatus::kRenamed);
+      CHECK(find(change, "a/b/c/x.go")->added_lines.ranges() == std::vector<std::pair<int, int>>{{3, 3}});
+      CHECK(repo_state(repo) == before);
+    }
+  }
+}
+
+TEST_CASE("staged: without a usable cache tree the whole trees are compared, with the same answer", "[diff]") {
+  TempDir tmp;
+  std::string repo = init_repo(tmp);
+  write_wide_tree(repo);
+  commit_all(repo, "base");
+  write_file(fs::path(repo) / "a/b/x.go", "package x\n\nfunc Changed() {}\n");
+  fs::remove_all(fs::path(repo) / "e");
+  git(repo, {"add", "-A"});
+  auto expected = git_staged_names(repo);
+  REQUIRE(shortcut_names(repo).has_value());
+  CHECK(change_names(load(repo, spec_of(DiffSpec::Kind::kStaged))) == expected);
+  // Unstaging everything and staging it again leaves no directory's tree id valid.
+  git(repo, {"rm", "-r", "-q", "--cached", "."});
+  git(repo, {"add", "-A"});
+  CHECK_FALSE(shortcut_names(repo).has_value());
+  CHECK(change_names(load(repo, spec_of(DiffSpec::Kind::kStaged))) == expected);
+}
+
+TEST_CASE("staged: a damaged or truncated index file is refused, never misread", "[diff]") {
+  TempDir tmp;
+  std::string repo = init_repo(tmp);
+  write_wide_tree(repo);
+  commit_all(repo, "base");
+  std::string file = read_file(fs::path(repo) / ".git/index");
+  git_oid checksum;
+  std::memcpy(checksum.id, file.data() + file.size() - GIT_OID_RAWSZ, GIT_OID_RAWSZ);
+  auto cache = patchgate::git::parse_cache_tree(file, checksum);
+  REQUIRE(cache.has_value());
+  CHECK(cache->size() == 13);  // the root and twelve directories, all valid after a commit
+  CHECK(cache->count("") == 1);
+  CHECK(cache->count("a/b/c") == 1);
+  CHECK(cache->count("h/i/j") == 1);
+  git_oid other = checksum;
+  other.id[0] ^= 1;
+  CHECK_FALSE(patchgate::git::parse_cache_tree(file, other).has_value());  // not the file libgit2 read
+  // Every cut, and a flipped byte anywhere, with the trailer taken as the checksum: a refusal or
+  // a cache tree, and never a read past the end (the sanitizer build checks that).
+  for (size_t length = 0; length < file.size(); ++length) {
+    std::string cut = file.substr(0, length);
+    git_oid trailer{};
+    if (length >= GIT_OID_RAWSZ) std::memcpy(trailer.id, cut.data() + length - GIT_OID_RAWSZ, GIT_OID_RAWSZ);
+    CHECK_FALSE(patchgate::git::parse_cache_tree(cut, trailer).has_value());
+  }
+  size_t parsed = 0;
+  for (size_t at = 0; at + GIT_OID_RAWSZ < file.size(); ++at) {
+    std::string flipped = file;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x5a);
+    parsed += patchgate::git::parse_cache_tree(flipped, checksum).has_value();
+  }
+  CHECK(parsed > 0);  // flips in the stat data change nothing the reader looks at
 }
