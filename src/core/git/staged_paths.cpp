@@ -74,6 +74,8 @@ bool read_tree_record(std::string_view data, size_t& at, const std::string& pare
   size_t nul = data.find('\0', at);
   if (nul == std::string_view::npos) return false;
   std::string_view name = data.substr(at, nul - at);
+  // The root is nameless; every other record names one directory, never a path.
+  if (name.empty() != (depth == 0) || name.find('/') != std::string_view::npos) return false;
   at = nul + 1;
   size_t lf = data.find('\n', at);
   size_t space = data.find(' ', at);
