@@ -1611,6 +1611,13 @@ LockAnalysis::LockAnalysis(const Package& package, LockAnalysisOptions options,
     for (auto& misuse : it->second) misuses_.push_back(std::move(misuse));
   }
   misuses_by_function_.clear();
+  // In the order of the source, not of the walk (which reaches a callee before its caller):
+  // the rules that cite "an access elsewhere" cite the same one whichever function is walked
+  // first.
+  std::stable_sort(field_accesses_.begin(), field_accesses_.end(), [](const FieldAccess& a, const FieldAccess& b) {
+    if (a.function->file != b.function->file) return a.function->file < b.function->file;  // files() is a vector
+    return ts_node_start_byte(a.selector) < ts_node_start_byte(b.selector);
+  });
 }
 
 const FunctionSummary& LockAnalysis::summary_of(const Function* fn, int depth) {
