@@ -256,8 +256,8 @@ Site declaration_site(const Function& fn, const LockRequirement& requirement) {
 
 class FunctionWalker {
  public:
-  FunctionWalker(LockAnalysis& analysis, const Function& fn, int depth)
-      : analysis_(analysis), package_(analysis.package()), fn_(fn), file_(*fn.file), depth_(depth) {
+  FunctionWalker(LockAnalysis& analysis, const Function& fn)
+      : analysis_(analysis), package_(analysis.package()), fn_(fn), file_(*fn.file) {
     for (size_t i = 0; i < fn.params.size(); ++i)
       if (!fn.params[i].name.empty() && fn.params[i].name != "_") params_[fn.params[i].name] = static_cast<int>(i);
   }
@@ -296,7 +296,10 @@ class FunctionWalker {
                                   summary_.held_at_exit.end());
     }
     find_missing_unlocks();
-    for (const auto& [key, ref] : annotated_released_) released_unowned_.emplace(key, ref);
+    for (const auto& [key, ref] : annotated_released_) {
+      auto [it, added] = released_unowned_.emplace(key, ReleasedLock{ref, 0});
+      if (!added) it->second.calls = 0;
+    }
     // A requirement is this function's business only if it manages the lock itself (locks or
     // unlocks it somewhere); otherwise its own callers are the ones holding it.
     for (auto& m : pending_misuses_)
@@ -733,11 +736,14 @@ class FunctionWalker {
 
   // Releases lock. `site` is the Unlock that does it when it is written in this function; then
   // the path remembers it, so a second unlock can be recognised.
-  void release(State& state, const LockRef& lock, const Site* site = nullptr) {
+  // `calls`: how many calls down the Unlock is, for a callee's.
+  void release(State& state, const LockRef& lock, const Site* site = nullptr, int calls = 0) {
     std::string key = lock.key();
     const HeldLock* held = state.find(key);
     if (!held || held->from_caller) {
-      released_unowned_.emplace(key, lock);  // the caller's lock
+      // The caller's lock; the nearest Unlock of it counts.
+      auto [it, added] = released_unowned_.emplace(key, ReleasedLock{lock, calls});
+      if (!added && calls < it->second.calls) it->second = ReleasedLock{lock, calls};
       if (!held) return;
     }
     state.remove(key);
@@ -872,8 +878,7 @@ class FunctionWalker {
   }
 
   void apply_call(State& state, TSNode call, const Function* callee, const std::optional<LockRef>& receiver) {
-    if (depth_ + 1 > analysis_.options().max_call_depth) return;
-    const FunctionSummary& summary = analysis_.summary_of(callee, depth_ + 1);
+    const FunctionSummary& summary = analysis_.summary_of(callee);
     // Most callees' summaries are empty: the call's site is made when something cites it.
     std::optional<Site> made_site;
     auto call_site_of = [&]() -> const Site& {
@@ -920,8 +925,10 @@ class FunctionWalker {
       op.calls.insert(op.calls.begin(), call_site_of());
       blocking(state, std::move(op));
     }
-    for (const auto& r : summary.released)
-      if (auto lock = bind(r, call, receiver)) release(state, *lock);
+    for (const auto& r : summary.released) {
+      if (r.calls + 1 > analysis_.options().max_call_depth) continue;
+      if (auto lock = bind(r.lock, call, receiver)) release(state, *lock, nullptr, r.calls + 1);
+    }
     for (const auto& h : summary.held_at_exit) {
       if (too_deep(h.calls)) continue;
       auto lock = bind(h.lock, call, receiver);
@@ -1380,9 +1387,9 @@ class FunctionWalker {
     }
     std::optional<LockRef> receiver;
     if (const Function* callee = resolve_callee(call, &receiver)) {
-      if (depth_ + 1 > analysis_.options().max_call_depth) return out;
-      for (const auto& r : analysis_.summary_of(callee, depth_ + 1).released)
-        if (auto lock = bind(r, call, receiver)) out.push_back(*lock);
+      for (const auto& r : analysis_.summary_of(callee).released)
+        if (r.calls + 1 <= analysis_.options().max_call_depth)
+          if (auto lock = bind(r.lock, call, receiver)) out.push_back(*lock);
     }
     return out;
   }
@@ -1553,11 +1560,10 @@ class FunctionWalker {
   const Package& package_;
   const Function& fn_;
   const SourceFile& file_;
-  int depth_;
   int steps_ = 0;
   std::map<std::string, int> params_;
   std::map<std::string, TypeRef> locals_;
-  std::map<std::string, LockRef> released_unowned_;
+  std::map<std::string, ReleasedLock> released_unowned_;
   std::map<std::string, LockRef> annotated_released_;  // +checklocksrelease
   std::set<std::string> acquired_by_contract_;         // +checklocksacquire: returning with it held is the point
   std::vector<Exit> exits_;
@@ -1591,7 +1597,7 @@ LockAnalysis::LockAnalysis(const Package& package, LockAnalysisOptions options,
   for (const auto& fn : package_.functions()) {
     if (lang::null(fn.body) || !root(fn)) continue;
     if (is(fn.node, "func_literal") && is_inline_literal(fn.node)) continue;
-    summary_of(&fn, 0);
+    summary_of(&fn);
   }
   for (const auto& fn : package_.functions()) {
     auto it = events_by_function_.find(&fn);
@@ -1620,7 +1626,9 @@ LockAnalysis::LockAnalysis(const Package& package, LockAnalysisOptions options,
   });
 }
 
-const FunctionSummary& LockAnalysis::summary_of(const Function* fn, int depth) {
+constexpr size_t kMaxWalkNesting = 64;
+
+const FunctionSummary& LockAnalysis::summary_of(const Function* fn) {
   if (auto it = summaries_.find(fn); it != summaries_.end()) return it->second;
   static const FunctionSummary empty;
   for (size_t i = 0; i < walking_.size(); ++i) {
@@ -1640,10 +1648,14 @@ const FunctionSummary& LockAnalysis::summary_of(const Function* fn, int depth) {
     }
   }
   const size_t level = walking_.size();
+  // Summaries do not depend on how deep their first caller was, so the walk follows each chain
+  // of calls not yet summarised to its end: 24 levels at most in the Go standard library. Past
+  // this many (each level is stack), the call is taken to have no effect, as recursion is.
+  if (level >= kMaxWalkNesting) return empty;
   walking_.push_back({fn, level, ++walks_});
   FunctionSummary summary;
   try {
-    summary = FunctionWalker(*this, *fn, depth).run();
+    summary = FunctionWalker(*this, *fn).run();
   } catch (const BudgetExceeded&) {
     events_by_function_.erase(fn);
     blocks_by_function_.erase(fn);

@@ -101,11 +101,20 @@ struct FieldAccess {
   std::vector<std::string> held_classes;  // classes of the locks held on every path to it
 };
 
-// What calling a function does to its caller's lock state.
+// A caller's lock that a function releases, and how many calls down the Unlock is (0: in the
+// function itself).
+struct ReleasedLock {
+  LockRef lock;
+  int calls = 0;
+};
+
+// What calling a function does to its caller's lock state. A summary is the function's own,
+// whoever calls it first: it follows calls max_call_depth levels down from the function, and a
+// caller keeps of it only what stays within max_call_depth levels of the caller.
 struct FunctionSummary {
   std::vector<Acquisition> acquires;  // locks taken that the function had not taken or released itself
   std::vector<HeldLock> held_at_exit; // taken and still held on every normal return
-  std::vector<LockRef> released;      // released without being taken first (the caller's locks)
+  std::vector<ReleasedLock> released; // released without being taken first (the caller's locks)
   std::optional<BlockingOp> blocks;   // the first operation by which a call may block
   bool partial = false;
 };
@@ -117,7 +126,7 @@ struct LockAnalysisOptions {
 };
 
 // Walks every function body of a package once, following same-package calls through memoised
-// summaries (depth-capped, cycle-safe). Goroutine bodies and escaping closures start with no
+// summaries (each its own, whoever calls first; cycle-safe). Goroutine bodies and escaping closures start with no
 // locks held; immediately invoked closures run with the caller's state; deferred unlocks run
 // at every exit in LIFO order.
 class LockAnalysis {
@@ -136,7 +145,7 @@ class LockAnalysis {
   const std::vector<const Function*>& partial() const { return partial_; }
 
   // Used by the walker.
-  const FunctionSummary& summary_of(const Function* fn, int depth);
+  const FunctionSummary& summary_of(const Function* fn);
   const Package& package() const { return package_; }
   const LockAnalysisOptions& options() const { return options_; }
   // Functions annotated +checklocksignore contribute summaries but no findings.
