@@ -126,9 +126,9 @@ struct LockAnalysisOptions {
 };
 
 // Walks every function body of a package once, following same-package calls through memoised
-// summaries (each its own, whoever calls first; cycle-safe). Goroutine bodies and escaping closures start with no
-// locks held; immediately invoked closures run with the caller's state; deferred unlocks run
-// at every exit in LIFO order.
+// summaries (each the function's own, whoever calls it first; cycle-safe). Goroutine bodies and
+// escaping closures start with no locks held; immediately invoked closures run with the
+// caller's state; deferred unlocks run at every exit in LIFO order.
 class LockAnalysis {
  public:
   LockAnalysis(const Package& package, LockAnalysisOptions options);
