@@ -21,15 +21,23 @@
 
 using namespace patchgate;
 
-// patchgate's interposer (core/git/handle.cpp) of mbedtls's certificate-file parser.
+// mbedtls's certificate-file parser, which patchgate wraps or interposes (core/git/handle.cpp).
 extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path);
+#ifdef PATCHGATE_STATIC_LIBGIT2
+extern "C" void mbedtls_x509_crt_init(void* chain);
+extern "C" void mbedtls_x509_crt_free(void* chain);
+#endif
 
-TEST_CASE("libgit2 starts without parsing the CA certificates; mbedtls parses them for anyone else", "[core]") {
+TEST_CASE("libgit2 starts without parsing the CA certificates, and mbedtls parses them for anyone else", "[core]") {
   git::ensure_initialised();
   // Debian's libgit2 is built on mbedtls (the project pins it): its initialisation asked once.
   using Init = void (*)(void*);
+#ifdef PATCHGATE_STATIC_LIBGIT2
+  Init init = mbedtls_x509_crt_init, release = mbedtls_x509_crt_free;  // linked in from the archive
+#else
   auto init = reinterpret_cast<Init>(dlsym(RTLD_DEFAULT, "mbedtls_x509_crt_init"));
   auto release = reinterpret_cast<Init>(dlsym(RTLD_DEFAULT, "mbedtls_x509_crt_free"));
+#endif
   REQUIRE(init);
   REQUIRE(release);
   CHECK(git::certificate_loads_skipped() == 1);

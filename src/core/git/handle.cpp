@@ -52,14 +52,31 @@ void ensure_initialised() {
 
 }  // namespace patchgate::git
 
-// Interposes mbedtls's function of that name (the executable's definition is found first);
-// see skipping_certificates above.
+namespace {
+
+// True, and counted, while git_libgit2_init runs; see skipping_certificates above.
+bool skip_certificate_file() {
+  if (!patchgate::git::skipping_certificates) return false;
+  ++patchgate::git::certificate_files_skipped;
+  return true;
+}
+
+}  // namespace
+
+// Linked from static archives, libgit2's call is redirected here by the linker (--wrap);
+// linked to the shared library, this definition interposes mbedtls's (the executable's
+// definition is found first).
+#ifdef PATCHGATE_STATIC_LIBGIT2
+extern "C" int __real_mbedtls_x509_crt_parse_file(void* chain, const char* path);
+
+extern "C" int __wrap_mbedtls_x509_crt_parse_file(void* chain, const char* path) {
+  return skip_certificate_file() ? 0 : __real_mbedtls_x509_crt_parse_file(chain, path);
+}
+#else
 extern "C" __attribute__((visibility("default"))) int mbedtls_x509_crt_parse_file(void* chain, const char* path) {
-  if (patchgate::git::skipping_certificates) {
-    ++patchgate::git::certificate_files_skipped;
-    return 0;
-  }
+  if (skip_certificate_file()) return 0;
   using Parse = int (*)(void*, const char*);
   static const Parse real = reinterpret_cast<Parse>(dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file"));
   return real ? real(chain, path) : -1;
 }
+#endif
