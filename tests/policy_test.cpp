@@ -51,7 +51,7 @@ TEST_CASE("suppressions: parsed from comments, with rules and a reason", "[polic
   CHECK(list[1].reason.empty());
 }
 
-TEST_CASE("suppressions: on the line or the line above, with a reason; without one it is a finding", "[policy]") {
+TEST_CASE("suppressions: on the line or the line above, with a reason, and without one it is a finding", "[policy]") {
   {
     TempDir tmp;
     std::string repo = staged(tmp, double_lock("", ""));

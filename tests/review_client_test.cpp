@@ -287,7 +287,7 @@ TEST_CASE("review: 429 with Retry-After: 1 waits a second and tries again", "[re
   CHECK(report["review"]["attempts"] == 2);
 }
 
-TEST_CASE("review: 500 three times with retries=2 fails the review; --fail-open passes with a warning", "[review]") {
+TEST_CASE("review: 500 three times with retries=2 fails the review, and --fail-open passes with a warning", "[review]") {
   ReviewRepo r;
   SECTION("exit 3") {
     TestHttpServer server({status(500, "upstream exploded")});
@@ -499,7 +499,7 @@ TEST_CASE("review --dry-run prints the prompt, the schema and the packet and sen
   CHECK(server.requests().empty());
 }
 
-TEST_CASE("review: answers are cached by packet; --no-cache asks again", "[review]") {
+TEST_CASE("review: answers are cached by packet, and --no-cache asks again", "[review]") {
   ReviewRepo r;
   TestHttpServer server({answer("openai", grounded_content(r))});
   r.configure("openai", server.url(), {{"cache", true}});
@@ -525,7 +525,7 @@ TEST_CASE("review: answers are cached by packet; --no-cache asks again", "[revie
   CHECK(entries == 1);
 }
 
-TEST_CASE("review: a missing key is a failed review naming the variable; required=false makes it a warning", "[review]") {
+TEST_CASE("review: a missing key is a failed review naming the variable, and required=false makes it a warning", "[review]") {
   ReviewRepo r;
   TestHttpServer server({answer("openai", review_content({}))});
   SECTION("required") {

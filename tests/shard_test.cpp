@@ -145,7 +145,7 @@ TEST_CASE("merge: a missing, repeated or foreign report is a usage error naming 
   CHECK(bad_shard.err.find("--shard") != std::string::npos);
 }
 
-TEST_CASE("shard: race --shard splits the packages; merged, every package ran once", "[shard][race]") {
+TEST_CASE("shard: race --shard splits the packages, and merged, every package ran once", "[shard][race]") {
   TempDir dir;
   std::string repo = init_repo(dir);
   write_file(fs::path(repo) / "go.mod", "module example.com/split\n\ngo 1.19\n");
