@@ -120,6 +120,51 @@ TEST_CASE("hook: installed over an existing hook, blocks a double lock, passes a
   CHECK_FALSE(fs::exists(hooks / "pre-push"));
 }
 
+TEST_CASE("hook: git commit -a and git commit <path> are gated on what they commit", "[hook]") {
+  // Both stage into another index than .git/index and name it in GIT_INDEX_FILE: the hook
+  // checks that one, not the index as it was before the command.
+  TempDir tmp;
+  std::string repo = base_repo(tmp);
+  write_file(fs::path(repo) / "ratelimit/bucket.go", kClean);
+  commit_all(repo, "clean");
+  REQUIRE(run_patchgate({"hook", "install", "--hook", "pre-commit"}, repo).code == 0);
+  std::string head_before = git(repo, {"rev-parse", "HEAD"}).out;
+  write_file(fs::path(repo) / "ratelimit/bucket.go", kDoubleLock);  // tracked, not staged
+  for (const std::vector<std::string>& commit : {std::vector<std::string>{"commit", "-a", "-m", "double lock"},
+                                                 std::vector<std::string>{"commit", "-m", "double lock", "ratelimit/bucket.go"}}) {
+    RunResult blocked = git(repo, commit, true);
+    INFO(commit[1] << ": " << blocked.out << blocked.err);
+    CHECK(blocked.code != 0);
+    CHECK((blocked.out + blocked.err).find("go-double-lock") != std::string::npos);
+    CHECK(git(repo, {"rev-parse", "HEAD"}).out == head_before);
+  }
+  // The work tree and .git/index are as they were: the change is still unstaged.
+  CHECK(git(repo, {"diff", "--cached", "--name-only"}).out.empty());
+  CHECK(git(repo, {"diff", "--name-only"}).out == "ratelimit/bucket.go\n");
+  // A clean file committed the same way passes.
+  write_file(fs::path(repo) / "ratelimit/bucket.go", std::string(kClean) + "\nfunc Triple(x int) int { return 3 * x }\n");
+  CHECK(git(repo, {"commit", "-a", "-m", "add Triple"}, true).code == 0);
+  CHECK(git(repo, {"rev-parse", "HEAD"}).out != head_before);
+}
+
+TEST_CASE("check --staged reads the index GIT_INDEX_FILE names, and refuses one that is not there", "[hook]") {
+  TempDir tmp;
+  std::string repo = base_repo(tmp);
+  write_file(fs::path(repo) / "ratelimit/bucket.go", kDoubleLock);
+  std::string other = (tmp.path() / "other-index").string();
+  // Stage into another index, as `git commit -a` does: .git/index has nothing staged.
+  RunResult staged = run({"git", "add", "ratelimit/bucket.go"}, repo, "", 60, {{"GIT_INDEX_FILE", other}});
+  REQUIRE(staged.code == 0);
+  CHECK(run_patchgate({"check", "--staged", "-q"}, repo).code == 0);
+  RunResult named = run({binary(), "check", "--staged", "-q"}, repo, "", 60, {{"GIT_INDEX_FILE", other}});
+  CHECK(named.code == 1);
+  CHECK(named.out.find("go-double-lock") != std::string::npos);
+  RunResult missing = run({binary(), "check", "--staged"}, repo, "", 60, {{"GIT_INDEX_FILE", other + ".missing"}});
+  CHECK(missing.code == 2);
+  CHECK(missing.err.find("GIT_INDEX_FILE") != std::string::npos);
+  CHECK(std::count(missing.err.begin(), missing.err.end(), '\n') <= 2);
+}
+
 TEST_CASE("hook: honours core.hooksPath and works from a linked worktree", "[hook]") {
   TempDir tmp;
   std::string repo = base_repo(tmp);
