@@ -98,6 +98,28 @@ TEST_CASE("a double lock is found through sixty functions that all call one anot
   CHECK(first.message.find("holder") != std::string::npos);
 }
 
+TEST_CASE("a chain of calls deeper than the walk nests is still followed max_call_depth levels", "[analysis]") {
+  // f0 -> f1 -> ... -> f199, declared first: the walk from f0 nests until its cap (64 levels)
+  // and cuts the call from f63 to f64. holder takes mu and calls f62, four calls above f66's
+  // Lock: the cut must not leave f62's summary without it.
+  std::string source = "package p\n\nimport \"sync\"\n\nvar mu sync.Mutex\n\n";
+  const int count = 200;
+  for (int i = 0; i < count; ++i) {
+    source += "func f" + std::to_string(i) + "() {\n";
+    if (i == 66) source += "\tmu.Lock()\n\tmu.Unlock()\n";
+    if (i + 1 < count) source += "\tf" + std::to_string(i + 1) + "()\n";
+    source += "}\n\n";
+  }
+  source += "func holder() {\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tf62()\n}\n";
+  Report report = analyse(source);
+  CHECK(report.errors.empty());
+  std::vector<std::string> double_locks;
+  for (const auto& f : report.findings)
+    if (f.rule == "go-double-lock") double_locks.push_back(f.message);
+  REQUIRE(double_locks.size() == 1);
+  CHECK(double_locks[0].find("holder -> f62 -> f63 -> f64 -> f65 -> f66") != std::string::npos);
+}
+
 TEST_CASE("a finding cites the first access in the source, not the first the walk reached", "[analysis]") {
   // First is walked first and reaches bump, declared later, before its own access: the example
   // of an access under the lock is First's, however the walk went.

@@ -1650,8 +1650,14 @@ const FunctionSummary& LockAnalysis::summary_of(const Function* fn) {
   const size_t level = walking_.size();
   // Summaries do not depend on how deep their first caller was, so the walk follows each chain
   // of calls not yet summarised to its end: 24 levels at most in the Go standard library. Past
-  // this many (each level is stack), the call is taken to have no effect, as recursion is.
-  if (level >= kMaxWalkNesting) return empty;
+  // this many (each level is stack), the call is cut as a recursive one is: the functions
+  // within max_call_depth levels above rest on it, so their summaries are provisional and
+  // walked again from a shallower start; those further up could not see it anyway.
+  if (level >= kMaxWalkNesting) {
+    size_t reach = static_cast<size_t>(std::max(options_.max_call_depth, 0)) + 1;
+    walking_.back().lowest_cut = std::min(walking_.back().lowest_cut, level > reach ? level - reach : 0);
+    return empty;
+  }
   walking_.push_back({fn, level, ++walks_});
   FunctionSummary summary;
   try {
