@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 
 #include "core/git/staged_paths.h"
 
@@ -297,6 +298,7 @@ std::string messages_between(const Repository& repo, const git_commit* from, con
 
 ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpec& spec, const DiffLimits& limits) {
   ChangeSet change;
+  std::set<std::string> intent_to_add;  // staged placeholders of `git add -N`
   git_diff_options options = base_diff_options(limits);
   DiffHandle diff;
   auto need_workdir = [&](const char* flag) {
@@ -324,6 +326,14 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
         check(git_diff_tree_to_index(diff.out(), repo->get(), raw(head), index.get(), &options),
               "cannot diff HEAD against the index");
       change.description = "staged changes";
+      // `git add -N` leaves a placeholder entry that a commit does not record, and that
+      // `git diff --cached` does not list; libgit2's diff lists it as an empty file added.
+      if (git_index_version(index.get()) >= 3) {  // (the flag needs version 3's extended flags)
+        for (size_t i = 0, n = git_index_entrycount(index.get()); i < n; ++i) {
+          const git_index_entry* entry = git_index_get_byindex(index.get(), i);
+          if (entry->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) intent_to_add.insert(entry->path);
+        }
+      }
       change.revision = index_source(repo, std::move(index));
       change.base = base_source(repo, raw(head));
       break;
@@ -435,6 +445,9 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
   if (!diff) return change;  // nothing staged
   if (spec.kind != DiffSpec::Kind::kPatch) find_renames(diff.get());
   change.files = collect_files(diff.get(), *change.revision, limits);
+  change.files.erase(std::remove_if(change.files.begin(), change.files.end(),
+                                    [&](const ChangedFile& file) { return intent_to_add.count(file.path) > 0; }),
+                     change.files.end());
   return change;
 }
 

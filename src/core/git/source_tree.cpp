@@ -117,26 +117,32 @@ class TreeSource final : public SourceTree {
   TreeHandle tree_;
 };
 
+// Whether a commit would record this entry's file: stage 0 only (conflicted entries have no
+// single staged content), and not `git add -N`'s placeholder, which git leaves out of commits.
+bool staged_file(const git_index_entry* entry) {
+  return entry && GIT_INDEX_ENTRY_STAGE(entry) == 0 && is_regular_mode(entry->mode) &&
+         !(entry->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD);
+}
+
 class IndexSource final : public SourceTree {
  public:
   IndexSource(std::shared_ptr<Repository> repo, IndexHandle index) : repo_(std::move(repo)), index_(std::move(index)) {
     size_t count = git_index_entrycount(index_.get());
     for (size_t i = 0; i < count; ++i) {
       const git_index_entry* entry = git_index_get_byindex(index_.get(), i);
-      // Stage 0 only: conflicted entries have no single staged content.
-      if (GIT_INDEX_ENTRY_STAGE(entry) == 0 && is_regular_mode(entry->mode)) paths_.push_back(entry->path);
+      if (staged_file(entry)) paths_.push_back(entry->path);
     }
     std::sort(paths_.begin(), paths_.end());
   }
 
   std::optional<uint64_t> size(const std::string& path) const override {
     const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
-    if (!entry || !is_regular_mode(entry->mode)) return std::nullopt;
+    if (!staged_file(entry)) return std::nullopt;
     return blob_size(repo_->get(), entry->id);
   }
   std::optional<std::string> read(const std::string& path) const override {
     const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
-    if (!entry || !is_regular_mode(entry->mode)) return std::nullopt;
+    if (!staged_file(entry)) return std::nullopt;
     return read_blob(repo_->get(), entry->id);
   }
   std::vector<std::string> list_dir(const std::string& dir) const override { return files_in_dir(paths_, dir); }
