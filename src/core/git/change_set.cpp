@@ -328,11 +328,11 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
       change.description = "staged changes";
       // `git add -N` leaves a placeholder entry that a commit does not record, and that
       // `git diff --cached` does not list; libgit2's diff lists it as an empty file added.
-      if (git_index_version(index.get()) >= 3) {  // (the flag needs version 3's extended flags)
-        for (size_t i = 0, n = git_index_entrycount(index.get()); i < n; ++i) {
-          const git_index_entry* entry = git_index_get_byindex(index.get(), i);
-          if (entry->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) intent_to_add.insert(entry->path);
-        }
+      for (size_t i = 0, n = diff ? git_diff_num_deltas(diff.get()) : 0; i < n; ++i) {
+        const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+        if (delta->status != GIT_DELTA_ADDED) continue;
+        const git_index_entry* entry = git_index_get_bypath(index.get(), delta->new_file.path, 0);
+        if (entry && (entry->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD)) intent_to_add.insert(entry->path);
       }
       change.revision = index_source(repo, std::move(index));
       change.base = base_source(repo, raw(head));

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <set>
 
 #include "core/git/handle.h"
 
@@ -112,12 +111,12 @@ class PathWalk {
       auto cached = cache_.find(dir);
       if (cached != cache_.end() && git_oid_equal(&cached->second, git_tree_id(head))) return true;
     }
-    std::map<std::string_view, const git_tree_entry*> old;  // names live as long as `head`
+    // HEAD's entries that no staged entry has matched yet: what is left at the end is gone.
+    std::map<std::string_view, const git_tree_entry*> unmatched;  // names live as long as `head`
     for (size_t i = 0, n = head ? git_tree_entrycount(head) : 0; i < n; ++i) {
       const git_tree_entry* entry = git_tree_entry_byindex(head, i);
-      old.emplace(git_tree_entry_name(entry), entry);
+      unmatched.emplace(git_tree_entry_name(entry), entry);
     }
-    std::set<std::string_view> matched;
     size_t skip = dir.empty() ? 0 : dir.size() + 1;
     for (size_t i = first; i < last;) {
       const git_index_entry* entry = git_index_get_byindex(index_, i);
@@ -125,12 +124,12 @@ class PathWalk {
       std::string_view rest = std::string_view(entry->path).substr(skip);
       size_t slash = rest.find('/');
       if (slash == std::string_view::npos) {  // a file of this directory
-        auto it = old.find(rest);
+        auto it = unmatched.find(rest);
         bool same = false;
-        if (it != old.end() && git_tree_entry_type(it->second) != GIT_OBJECT_TREE) {
-          matched.insert(rest);
+        if (it != unmatched.end() && git_tree_entry_type(it->second) != GIT_OBJECT_TREE) {
           same = git_oid_equal(git_tree_entry_id(it->second), &entry->id) &&
                  static_cast<uint32_t>(git_tree_entry_filemode_raw(it->second)) == entry->mode;
+          unmatched.erase(it);
         }
         if (!same && !add(entry->path)) return false;
         ++i;
@@ -144,16 +143,15 @@ class PathWalk {
         if (std::strncmp(path, subdir.c_str(), subdir.size()) != 0 || path[subdir.size()] != '/') break;
       }
       TreeHandle subtree;
-      auto it = old.find(name);
-      if (it != old.end() && git_tree_entry_type(it->second) == GIT_OBJECT_TREE) {
-        matched.insert(name);
+      auto it = unmatched.find(name);
+      if (it != unmatched.end() && git_tree_entry_type(it->second) == GIT_OBJECT_TREE) {
         if (git_tree_lookup(subtree.out(), repo_, git_tree_entry_id(it->second)) < 0) return false;
+        unmatched.erase(it);
       }
       if (!compare(subdir, subtree.get(), i, end)) return false;
       i = end;
     }
-    for (const auto& [name, entry] : old) {
-      if (matched.count(name)) continue;
+    for (const auto& [name, entry] : unmatched) {
       std::string path = dir.empty() ? std::string(name) : dir + "/" + std::string(name);
       if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
         TreeHandle gone;
