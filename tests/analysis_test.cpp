@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <functional>
 #include <set>
+#include <stdexcept>
+#include <thread>
 
 #include "checks/analysis.h"
+#include "checks/check.h"
 #include "checks/go/model/package.h"
 #include "checks/go/model/syntax.h"
 #include "core/config.h"
@@ -441,4 +444,73 @@ TEST_CASE("node lists answer what the tree answers: positions, children, symbols
   CHECK(found_fields > 50);
   CHECK(found_methods > 50);
   CHECK(field_questions > nodes * 40);
+}
+
+TEST_CASE("an anonymous struct is one type, named where it is written, whoever types it first", "[analysis]") {
+  lang::Parser parser(lang::go_language());
+  const std::string source =
+      "package p\n\nimport \"sync\"\n\n"
+      "var cache struct {\n\tmu sync.Mutex\n\tn  int\n}\n\n"
+      "func f() {\n\tx := struct {\n\t\tmu   sync.Mutex\n\t\tdone bool\n\t}{}\n\t_ = x\n}\n";
+  std::vector<checks::go::SourceFile> files(1);
+  files[0].path = "p/p.go";
+  files[0].tree = parser.parse(source);
+  checks::go::Package package("p", std::move(files));
+  const checks::go::SourceFile& file = package.files()[0];
+  std::vector<TSNode> structs;
+  checks::go::for_each_node(file.tree.root(), [&](TSNode node) {
+    if (lang::is(node, "struct_type")) structs.push_back(node);
+    return true;
+  });
+  REQUIRE(structs.size() == 2);
+  for (TSNode node : structs) {
+    std::string name = package.type_of_node(node, file).name;
+    CHECK(name == "struct#p/p.go:" + std::to_string(ts_node_start_byte(node)));
+    CHECK(package.type_of_node(node, file).name == name);  // asked again: the same type
+    const checks::go::TypeDecl* decl = package.type_named(name);
+    REQUIRE(decl);
+    CHECK(decl->is_struct);
+    CHECK(decl->fields.size() == 2);
+    CHECK(decl->fields[0].name == "mu");
+  }
+  auto global = package.global_type("cache");
+  REQUIRE(global);
+  CHECK(global->name == "struct#p/p.go:" + std::to_string(ts_node_start_byte(structs[0])));
+
+  // A struct of a tree the package was not built from is not added to a built package: rules
+  // read it from two threads at once.
+  std::vector<checks::go::SourceFile> others(1);
+  others[0].path = "q/q.go";
+  others[0].tree = parser.parse("package q\n\nvar other struct{ mu sync.Mutex }\n");
+  TSNode foreign{};
+  checks::go::for_each_node(others[0].tree.root(), [&](TSNode node) {
+    if (lang::is(node, "struct_type")) foreign = node;
+    return true;
+  });
+  REQUIRE_FALSE(lang::null(foreign));
+  std::string name = package.type_of_node(foreign, others[0]).name;
+  CHECK(name == "struct#q/q.go:" + std::to_string(ts_node_start_byte(foreign)));
+  CHECK(package.type_named(name) == nullptr);
+}
+
+TEST_CASE("the lock analysis is built only on the thread that owns the package's context", "[analysis]") {
+  lang::Parser parser(lang::go_language());
+  std::vector<checks::go::SourceFile> files(1);
+  files[0].path = "p/p.go";
+  files[0].tree = parser.parse("package p\n\nimport \"sync\"\n\nvar mu sync.Mutex\n\nfunc f() {\n\tmu.Lock()\n\tmu.Unlock()\n}\n");
+  checks::go::Package package("p", std::move(files));
+  checks::GoPackageContext context(package, checks::go::LockAnalysisOptions{});
+  std::string error;
+  std::thread other([&] {
+    try {
+      context.locks();
+    } catch (const std::logic_error& e) {
+      error = e.what();
+    }
+  });
+  other.join();
+  CHECK(error.find("locks()") != std::string::npos);
+  CHECK(context.built_locks() == nullptr);
+  const checks::go::LockAnalysis* built = &context.locks();  // its own thread builds it
+  CHECK(built == context.built_locks());
 }

@@ -114,6 +114,34 @@ TEST_CASE("shard: --jobs does not change the report", "[shard]") {
   CHECK(read_file(dir.str() + "/one.json") == read_file(dir.str() + "/four.json"));
 }
 
+TEST_CASE("a staged package's rules on two threads give the report one thread gives", "[shard]") {
+  // One package, as a pre-commit run has: with two jobs, the rules that do not read the lock
+  // analysis run beside the ones that do. Findings of both kinds must come out the same.
+  TempDir dir;
+  std::string repo = init_repo(dir);
+  write_file(fs::path(repo) / "README.md", "svc\n");
+  commit_all(repo, "start");
+  int n = 0;
+  for (const char* fixture : {"stories/bad.go", "go/go-double-lock/bad.go", "go/go-lock-order/bad.go", "go/go-guarded-access/bad.go"}) {
+    std::string text = read_file(fs::path(source_dir()) / "testdata" / fixture);
+    size_t clause = text.rfind("package ", 0) == 0 ? 0 : text.find("\npackage ") + 1;
+    REQUIRE((clause != 0 || text.rfind("package ", 0) == 0));
+    text.replace(clause, text.find('\n', clause) - clause, "package svc");
+    write_file(fs::path(repo) / "svc" / ("f" + std::to_string(++n) + ".go"), text);
+  }
+  git(repo, {"add", "-A"});
+  REQUIRE(run_patchgate({"check", "--staged", "--jobs", "1", "--format", "json", "--output", dir.str() + "/one.json"}, repo).code == 1);
+  REQUIRE(run_patchgate({"check", "--staged", "--jobs", "2", "--format", "json", "--output", dir.str() + "/two.json"}, repo).code == 1);
+  std::string one = read_file(dir.str() + "/one.json");
+  CHECK(one == read_file(dir.str() + "/two.json"));
+  std::set<std::string> categories;
+  auto report = nlohmann::json::parse(one);
+  for (const auto& f : report["findings"]) categories.insert(f["category"].get<std::string>());
+  CHECK(categories.count("lock-state"));
+  CHECK(categories.count("cancellation"));
+  CHECK(categories.count("sync-primitive"));
+}
+
 TEST_CASE("merge: a missing, repeated or foreign report is a usage error naming it", "[shard]") {
   TempDir dir;
   std::string repo = fixture_monorepo(dir);

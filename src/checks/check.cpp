@@ -1,6 +1,7 @@
 #include "checks/check.h"
 
 #include <set>
+#include <stdexcept>
 
 #include "core/git/source_tree.h"
 
@@ -12,7 +13,15 @@ int RuleOptions::get(const std::string& name, int fallback) const {
   return it->get<int>();
 }
 
+void GoPackageContext::check_owner(const char* what) const {
+  if (std::this_thread::get_id() != owner_)
+    throw std::logic_error(std::string("GoPackageContext::") + what +
+                           " called off the package's own thread (a rule outside the lock-state category "
+                           "reads the lock analysis)");
+}
+
 const go::LockAnalysis& GoPackageContext::locks() {
+  check_owner("locks()");
   if (!locks_) locks_ = std::make_unique<go::LockAnalysis>(package_, options_);
   return *locks_;
 }
@@ -52,6 +61,7 @@ bool GoPackageContext::base_may_declare(const std::vector<const go::Function*>& 
 }
 
 const go::Package* GoPackageContext::base_package() {
+  check_owner("base_package()");
   if (!base_loaded_) {
     base_loaded_ = true;
     if (base_loader_) base_ = base_loader_();
@@ -60,6 +70,7 @@ const go::Package* GoPackageContext::base_package() {
 }
 
 const go::LockAnalysis* GoPackageContext::base_locks(const std::function<bool(const go::Function&)>& root) {
+  check_owner("base_locks()");
   if (!base_locks_ && base_package()) base_locks_ = std::make_unique<go::LockAnalysis>(*base_, options_, root);
   return base_locks_.get();
 }

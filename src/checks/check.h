@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -62,8 +63,11 @@ class GoPackageContext {
  public:
   // `options` are the lock analysis settings shared by every rule (the deepest call depth any
   // active rule asks for), so one walk per package serves them all.
+  // The thread that makes the context is the only one that may build its shared analyses:
+  // locks(), base_package() and base_locks() throw std::logic_error on any other (rules run on
+  // a second thread only if they read none of them; see analysis.cpp).
   GoPackageContext(const go::Package& package, go::LockAnalysisOptions options)
-      : package_(package), options_(options) {}
+      : package_(package), options_(options), owner_(std::this_thread::get_id()) {}
   const go::Package& package() const { return package_; }
   const go::LockAnalysis& locks();
   // The lock analysis if a check asked for it, else nullptr.
@@ -101,6 +105,8 @@ class GoPackageContext {
   bool base_loaded_ = false;
   std::unique_ptr<go::Package> base_;
   std::unique_ptr<go::LockAnalysis> base_locks_;
+  std::thread::id owner_;
+  void check_owner(const char* what) const;
 };
 
 class GoCheck {

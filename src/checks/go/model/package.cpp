@@ -152,6 +152,7 @@ Package::Package(std::string dir, std::vector<SourceFile> files) : dir_(std::mov
   }
   for (const auto& file : files_) index_file(file);
   for (const auto& file : files_) index_literals(file);
+  sealed_ = true;
 }
 
 TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
@@ -179,7 +180,11 @@ TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
       return out;
     }
     if (is(node, "struct_type")) {
-      out.name = register_struct(node, file, "");
+      out.name = anonymous_struct_name(node, file);
+      // Every struct type of the package's files was registered while it was indexed; one of
+      // another tree is not registered now (the package no longer changes once built, so rules
+      // may read it from several threads), and stays a name with no declaration.
+      if (!sealed_ && !types_.count(out.name)) register_struct(node, file, out.name);
       return out;
     }
     if (is(node, "function_type")) {
@@ -204,8 +209,13 @@ TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
   return out;
 }
 
+std::string Package::anonymous_struct_name(TSNode struct_type, const SourceFile& file) {
+  // Where it is written: the same node has the same name whoever asks first.
+  return "struct#" + file.path + ":" + std::to_string(ts_node_start_byte(struct_type));
+}
+
 std::string Package::register_struct(TSNode struct_type, const SourceFile& file, const std::string& name) const {
-  std::string type_name = name.empty() ? "struct#" + std::to_string(++anonymous_structs_) : name;
+  const std::string& type_name = name;
   TypeDecl decl;
   decl.name = type_name;
   decl.is_struct = true;
@@ -392,6 +402,7 @@ void Package::index_literals(const SourceFile& file) {
   const TSSymbol field_declaration = lang::symbol_for(language, "field_declaration");
   const TSSymbol field_identifier = lang::symbol_for(language, "field_identifier");
   const TSSymbol type_identifier = lang::symbol_for(language, "type_identifier");
+  const TSSymbol struct_type = lang::symbol_for(language, "struct_type");
   const bool new_cond = file.tree.source().find("NewCond") != std::string::npos;
   uint32_t in_field_declaration = 0;  // one past the last node of the field declaration we are in
   for (uint32_t i = 0; i < list.nodes.size(); ++i) {
@@ -400,6 +411,10 @@ void Package::index_literals(const SourceFile& file) {
     if (symbol == field_declaration && i >= in_field_declaration) in_field_declaration = list.end[i];
     if (i < in_field_declaration && (symbol == field_identifier || symbol == type_identifier))
       field_names_.insert(file.tree.text(node));
+    if (symbol == struct_type) {
+      std::string name = anonymous_struct_name(node, file);
+      if (!types_.count(name)) register_struct(node, file, name);
+    }
     uint32_t start = lang::start_byte(node);
     while (!around.empty() && start >= around.back().first) around.pop_back();
     if (!around.empty() && symbol < symbols) around.back().second->node_types[symbol / 64] |= uint64_t{1} << (symbol % 64);

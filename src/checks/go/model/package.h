@@ -37,7 +37,7 @@ struct SourceFile {
 };
 
 // A type as written, resolved enough for lock analysis: `*sync.Mutex` is {pkg "sync", name "Mutex",
-// pointer}; `Store` is {"", "Store"}; an anonymous struct gets a synthetic name in the package.
+// pointer}; `Store` is {"", "Store"}; an anonymous struct is named after where it is written.
 struct TypeRef {
   std::string package;  // import path, "" for this package
   std::string name;     // empty when unknown; "[]", "map" and "chan" for those kinds
@@ -164,20 +164,25 @@ class Package {
   void index_literals(const SourceFile& file);
   void note_new_cond(TSNode call, const SourceFile& file, const Function* enclosing);
   std::vector<Param> params_of(TSNode list, const SourceFile& file) const;
+  // Records the struct's fields under `name`; returns the name.
   std::string register_struct(TSNode struct_type, const SourceFile& file, const std::string& name) const;
+  // The name a struct type written without one gets: from the file and offset it is written at.
+  static std::string anonymous_struct_name(TSNode struct_type, const SourceFile& file);
 
   std::string dir_;
   std::vector<SourceFile> files_;
   std::deque<Function> functions_;
   std::map<std::string, const Function*> function_index_;
   std::map<std::string, std::map<std::string, const Function*>> method_index_;
-  mutable std::map<std::string, TypeDecl> types_;  // anonymous structs are added while typing locals
+  // Every struct type written in the files is one, named or not. Filled while the package is
+  // built (typing a field registers the struct types it meets), never after.
+  mutable std::map<std::string, TypeDecl> types_;
   std::map<std::string, TypeRef> globals_;
   // The field and type names written in any field declaration of the package's files.
   std::unordered_set<std::string_view> field_names_;
   std::unordered_set<std::string> method_names_;
   std::set<std::string> imported_paths_;
-  mutable int anonymous_structs_ = 0;
+  bool sealed_ = false;  // built: nothing changes any more
   std::map<std::string, std::string> cond_fields_;                            // "cond" -> ".mu"
   std::map<std::pair<const Function*, std::string>, TSNode> cond_locals_;  // (outermost fn, name) -> lock
 };
