@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <utility>
@@ -210,8 +211,35 @@ TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
 }
 
 std::string Package::anonymous_struct_name(TSNode struct_type, const SourceFile& file) {
-  // Where it is written: the same node has the same name whoever asks first.
-  return "struct#" + file.path + ":" + std::to_string(ts_node_start_byte(struct_type));
+  // Go's own identity for struct types: the same fields with the same types are the same type,
+  // wherever and however it is written. So the name is a hash of its tokens, without the
+  // separators between fields: it does not move when code above it does (lock classes and
+  // fingerprints carry it), and it does not depend on which rule typed it first. Comments
+  // count, since guard annotations live there.
+  uint64_t hash = 14695981039346656037ull;  // FNV-1a
+  auto add = [&](std::string_view bytes) {
+    for (unsigned char byte : bytes) {
+      hash ^= byte;
+      hash *= 1099511628211ull;
+    }
+  };
+  std::vector<TSNode> stack{struct_type};
+  while (!stack.empty()) {
+    TSNode node = stack.back();
+    stack.pop_back();
+    uint32_t children = ts_node_child_count(node);
+    if (children == 0) {
+      std::string_view token = file.tree.text(node);
+      if (token.empty() || token == ";" || token == "\n") continue;
+      add(token);
+      add(" ");
+      continue;
+    }
+    for (uint32_t i = children; i-- > 0;) stack.push_back(ts_node_child(node, i));
+  }
+  char name[32];
+  std::snprintf(name, sizeof name, "struct#%016llx", static_cast<unsigned long long>(hash));
+  return name;
 }
 
 std::string Package::register_struct(TSNode struct_type, const SourceFile& file, const std::string& name) const {

@@ -37,7 +37,7 @@ struct SourceFile {
 };
 
 // A type as written, resolved enough for lock analysis: `*sync.Mutex` is {pkg "sync", name "Mutex",
-// pointer}; `Store` is {"", "Store"}; an anonymous struct is named after where it is written.
+// pointer}; `Store` is {"", "Store"}; an anonymous struct is named after its fields ("struct#<hash>").
 struct TypeRef {
   std::string package;  // import path, "" for this package
   std::string name;     // empty when unknown; "[]", "map" and "chan" for those kinds
@@ -166,7 +166,7 @@ class Package {
   std::vector<Param> params_of(TSNode list, const SourceFile& file) const;
   // Records the struct's fields under `name`; returns the name.
   std::string register_struct(TSNode struct_type, const SourceFile& file, const std::string& name) const;
-  // The name a struct type written without one gets: from the file and offset it is written at.
+  // The name a struct type written without one gets: from its text, so identical ones are one type.
   static std::string anonymous_struct_name(TSNode struct_type, const SourceFile& file);
 
   std::string dir_;
