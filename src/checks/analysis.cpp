@@ -4,6 +4,7 @@
 #include <cctype>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -189,6 +190,45 @@ std::string clause_of(std::string_view source) {
   return std::string(source.substr(at, end - at));
 }
 
+// Threads that wait for the go-ahead, then work; joined however the scope that made them ends
+// (told to stop instead if it never said go).
+class ParseHelpers {
+ public:
+  ParseHelpers() = default;
+  ParseHelpers(const ParseHelpers&) = delete;
+  ParseHelpers& operator=(const ParseHelpers&) = delete;
+  ~ParseHelpers() { join(); }
+
+  template <typename Body>
+  void start(Body body) { threads_.emplace_back(std::move(body)); }
+  // In a helper: blocks until go() (true) or the end of the scope without it (false).
+  bool wait() {
+    std::unique_lock<std::mutex> hold(lock_);
+    changed_.wait(hold, [&] { return state_ != State::kWaiting; });
+    return state_ == State::kGo;
+  }
+  void go() { set(State::kGo); }
+  void join() {
+    set(State::kStop);  // no effect after go()
+    for (auto& thread : threads_) thread.join();
+    threads_.clear();
+  }
+
+ private:
+  enum class State { kWaiting, kGo, kStop };
+  void set(State state) {
+    {
+      std::lock_guard<std::mutex> hold(lock_);
+      if (state_ == State::kWaiting) state_ = state;
+    }
+    changed_.notify_all();
+  }
+  std::mutex lock_;
+  std::condition_variable changed_;
+  State state_ = State::kWaiting;
+  std::vector<std::thread> threads_;
+};
+
 // The Go files of one directory at one revision, parsed and grouped by package clause.
 struct ParsedDir {
   std::map<std::string, std::vector<go::SourceFile>> by_package;
@@ -209,6 +249,35 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
                     const std::map<std::string, const git::ChangedFile*>* changed = nullptr) {
   ParsedDir out;
   std::vector<std::pair<std::string, std::string>> contents;
+  std::vector<lang::Tree> trees;
+  std::vector<go::NodeList> node_lists;
+  auto parse_one = [&](size_t i, lang::Parser& with) {
+    auto& [path, content] = contents[i];
+    auto same = reuse.find(path);
+    if (same == reuse.end())
+      trees[i] = with.parse(std::move(content), kParseTimeoutMicros);
+    else if (same->second->source() == content)
+      trees[i] = same->second->copy();
+    else  // the same file at the other revision: only what the change touched is parsed again
+      trees[i] = with.reparse(*same->second, std::move(content), kParseTimeoutMicros);
+    if (trees[i]) go::flatten(trees[i].root(), node_lists[i]);  // while the thread is here; indexing needs it
+  };
+  // The pre-commit case is one package: its files are parsed on the threads the pool would
+  // otherwise leave idle. They start before the blobs are read, so that a new thread's set-up
+  // (its heap, its arena, its parser) overlaps the reading, and wait for the list.
+  std::vector<size_t> order;  // the files to parse, largest first
+  std::atomic<size_t> next{0};
+  auto work = [&](lang::Parser& with) {
+    for (size_t i = next++; i < order.size(); i = next++) parse_one(order[i], with);
+  };
+  ParseHelpers helpers;
+  for (unsigned t = 1; t < threads; ++t)
+    helpers.start([&, &arena = arenas.emplace_back()] {
+      advise_heap();
+      lang::TreeArena::Use use(arena);
+      lang::Parser own(lang::go_language());
+      if (helpers.wait()) work(own);
+    });
   {
     std::lock_guard<std::mutex> hold(git_lock);
     for (const auto& path : tree.list_dir(dir)) {
@@ -247,46 +316,16 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
       contents = std::move(kept);
     }
   }
-  std::vector<lang::Tree> trees(contents.size());
-  std::vector<go::NodeList> node_lists(contents.size());
-  auto parse_one = [&](size_t i, lang::Parser& with) {
-    auto& [path, content] = contents[i];
-    auto same = reuse.find(path);
-    if (same == reuse.end())
-      trees[i] = with.parse(std::move(content), kParseTimeoutMicros);
-    else if (same->second->source() == content)
-      trees[i] = same->second->copy();
-    else  // the same file at the other revision: only what the change touched is parsed again
-      trees[i] = with.reparse(*same->second, std::move(content), kParseTimeoutMicros);
-    if (trees[i]) go::flatten(trees[i].root(), node_lists[i]);  // while the thread is here; indexing needs it
-  };
-  // The pre-commit case is one package: its files are parsed on the threads the pool would
-  // otherwise leave idle.
-  threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(contents.size())));
-  if (threads == 1) {
-    for (size_t i = 0; i < contents.size(); ++i) parse_one(i, parser);
-  } else {
-    // Largest first, so one big file (net/http's h2_bundle.go is half its package) does not
-    // start last and leave the other threads idle at the end.
-    std::vector<size_t> order(contents.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  trees.resize(contents.size());
+  node_lists.resize(contents.size());
+  order.resize(contents.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (threads > 1)  // one big file (server.go is a fifth of net/http) must not start last
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return contents[a].second.size() > contents[b].second.size(); });
-    std::atomic<size_t> next{0};
-    auto work = [&](lang::Parser& with) {
-      for (size_t i = next++; i < order.size(); i = next++) parse_one(order[i], with);
-    };
-    std::vector<std::thread> helpers;
-    for (unsigned t = 1; t < threads; ++t)
-      helpers.emplace_back([&, &arena = arenas.emplace_back()] {
-        advise_heap();
-        lang::TreeArena::Use use(arena);
-        lang::Parser own(lang::go_language());
-        work(own);
-      });
-    work(parser);
-    for (auto& helper : helpers) helper.join();
-  }
+  helpers.go();
+  work(parser);
+  helpers.join();
   for (size_t i = 0; i < contents.size(); ++i) {
     lang::Tree& parsed = trees[i];
     const std::string& path = contents[i].first;
