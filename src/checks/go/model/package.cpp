@@ -83,33 +83,39 @@ std::string path_after(const std::string& text, size_t pos) {
   return path;
 }
 
-// The paths following each occurrence of marker ("+checklocks:") in doc.
-std::vector<std::string> paths_after(const std::string& doc, const std::string& lower, const std::string& marker) {
-  std::vector<std::string> out;
+// The paths following each occurrence of marker ("+checklocks:") in doc, with where each
+// occurrence starts.
+std::vector<std::pair<std::string, size_t>> paths_after(const std::string& doc, const std::string& lower,
+                                                        const std::string& marker) {
+  std::vector<std::pair<std::string, size_t>> out;
   for (size_t pos = lower.find(marker); pos != std::string::npos; pos = lower.find(marker, pos + 1)) {
     std::string path = path_after(doc, pos + marker.size());
-    if (!path.empty()) out.push_back(path);
+    if (!path.empty()) out.emplace_back(path, pos);
   }
   return out;
 }
 
 // The lock state a doc comment declares: gVisor's checklocks annotations, and the prose forms
 // "REQUIRES: s.mu held", "requires s.mu to be held", "caller must hold s.mu", "must be called
-// with s.mu held".
+// with s.mu held". `line` is the doc's first line; each requirement records the line its own
+// words are on (a finding cites it, and a change to that line alone brings the finding in).
 void read_lock_annotations(const std::string& doc, int line, Function& fn) {
   std::string lower = lowercase(doc);
+  auto line_at = [&](size_t pos) {
+    return line + static_cast<int>(std::count(doc.begin(), doc.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+  };
   for (const char* marker : {"+checklocks:", "+checklocksread:"})
-    for (auto& path : paths_after(doc, lower, marker)) fn.requires_held.push_back({path, "+checklocks", line});
+    for (auto& [path, pos] : paths_after(doc, lower, marker)) fn.requires_held.push_back({path, "+checklocks", line_at(pos)});
   for (const char* marker : {"+checklocksrelease:", "+checklocksreleaseread:"})
-    for (auto& path : paths_after(doc, lower, marker)) {
-      fn.requires_held.push_back({path, "+checklocksrelease", line});
-      fn.releases.push_back({path, "+checklocksrelease", line});
+    for (auto& [path, pos] : paths_after(doc, lower, marker)) {
+      fn.requires_held.push_back({path, "+checklocksrelease", line_at(pos)});
+      fn.releases.push_back({path, "+checklocksrelease", line_at(pos)});
     }
   for (const char* marker : {"+checklocksacquire:", "+checklocksacquireread:"})
-    for (auto& path : paths_after(doc, lower, marker))
-      fn.acquires.push_back({path, std::string(marker, std::strlen(marker) - 1), line});
-  for (auto& path : paths_after(doc, lower, "+checklocksexclude:"))
-    fn.excludes.push_back({path, "+checklocksexclude", line});
+    for (auto& [path, pos] : paths_after(doc, lower, marker))
+      fn.acquires.push_back({path, std::string(marker, std::strlen(marker) - 1), line_at(pos)});
+  for (auto& [path, pos] : paths_after(doc, lower, "+checklocksexclude:"))
+    fn.excludes.push_back({path, "+checklocksexclude", line_at(pos)});
   fn.ignores_locks = lower.find("+checklocksignore") != std::string::npos;
   for (const char* marker : {"requires:", "requires ", "caller must hold ", "callers must hold ", "must be called with ",
                              "assumes ", "while holding the ", "while holding "}) {
@@ -125,7 +131,7 @@ void read_lock_annotations(const std::string& doc, int line, Function& fn) {
       std::string rest = lower.substr(start + path.size(), 40);
       bool holds = std::string(marker).find("hold") != std::string::npos || rest.find("held") != std::string::npos ||
                    rest.find("locked") != std::string::npos;
-      if (holds) fn.requires_held.push_back({path, "doc comment", line});
+      if (holds) fn.requires_held.push_back({path, "doc comment", line_at(pos)});
     }
   }
 }
