@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "checks/go/lock_findings.h"
@@ -45,20 +46,34 @@ std::string holding(const std::vector<HeldLock>& held) {
   return out;
 }
 
-// What a function does with locks, as facts that compare across revisions regardless of line
-// numbers, each with the place in the function that shows it.
+// Where an event of `function` happened: "" in its own body, "in a function literal, " in a
+// goroutine, deferred or stored literal it contains (walked on its own, from no locks held);
+// nullopt for an event of another function. Literals are not told apart by number: adding one
+// above another would renumber it, and that is not a change in how anything locks.
+std::optional<std::string> place_in(const Function& walked, const std::string& function) {
+  if (walked.display_name == function) return "";
+  const Function* outer = &walked;
+  while (outer->enclosing) outer = outer->enclosing;
+  if (outer != &walked && outer->display_name == function) return std::string("in a function literal, ");
+  return std::nullopt;
+}
+
+// What a function does with locks, its literals included, as facts that compare across
+// revisions regardless of line numbers, each with the place in the function that shows it.
 std::map<std::string, Site> behaviour(const LockAnalysis& locks, const std::string& function) {
   std::map<std::string, Site> facts;
   for (const auto& event : locks.events()) {
-    if (event.function->display_name != function) continue;
+    auto place = place_in(*event.function, function);
+    if (!place) continue;
     const Acquisition& a = event.acquisition;
-    std::string fact = std::string(a.shared ? "read-locks " : "locks ") + class_of(a);
+    std::string fact = *place + (a.shared ? "read-locks " : "locks ") + class_of(a);
     if (!event.held.empty()) fact += " while holding " + holding(event.held);
     facts.emplace(fact, a.calls.empty() ? a.site : a.calls.front());
   }
   for (const auto& event : locks.block_events()) {
-    if (event.function->display_name != function) continue;
-    std::string fact = "blocks (" + event.op.what + ") while holding " + holding(event.held);
+    auto place = place_in(*event.function, function);
+    if (!place) continue;
+    std::string fact = *place + "blocks (" + event.op.what + ") while holding " + holding(event.held);
     facts.emplace(fact, event.op.calls.empty() ? event.op.site : event.op.calls.front());
   }
   return facts;
