@@ -40,6 +40,25 @@ bool takes_context(const Function& fn) {
   return false;
 }
 
+// `s.helper()` where s is the receiver of the method the call is in (or of the method a literal
+// is written in, when no literal between declares its own s): the same-package method it
+// calls. Other selectors need the operand's type, which this rule does not work out.
+const Function* receiver_method(const Package& package, const Function& fn, const SourceFile& file, TSNode selector) {
+  TSNode operand = unparen(lang::field(selector, "operand"));
+  if (!lang::is(operand, "identifier")) return nullptr;
+  std::string name = text_of(file, operand);
+  const Function* owner = &fn;
+  while (owner->enclosing) {
+    for (const auto& p : owner->params)
+      if (p.name == name) return nullptr;  // a literal's own parameter
+    owner = owner->enclosing;
+  }
+  if (owner->receiver_type.empty() || owner->receiver_name != name || name == "_") return nullptr;
+  std::string method = text_of(file, lang::field(selector, "field"));
+  if (!package.may_have_method(method)) return nullptr;
+  return package.find_method(TypeRef::named("", owner->receiver_type, false), method, nullptr);
+}
+
 }  // namespace
 
 void CallWithoutContextCheck::check_package(GoPackageContext& context, FindingSink& sink) {
@@ -63,7 +82,9 @@ void CallWithoutContextCheck::check_package(GoPackageContext& context, FindingSi
       if (!lang::is(call, "call_expression")) return true;
       TSNode function = unparen(lang::field(call, "function"));
       auto member = package_member(file, function);
-      if (!member && (makes_root.empty() || !lang::is(function, "identifier"))) return true;
+      if (!member && (makes_root.empty() ||
+                      (!lang::is(function, "identifier") && !lang::is(function, "selector_expression"))))
+        return true;
       Finding finding;
       finding.location = location_at(file, call);
       finding.enclosing_function = fn.display_name;
@@ -80,8 +101,8 @@ void CallWithoutContextCheck::check_package(GoPackageContext& context, FindingSi
         sink.report(std::move(finding), fn.display_name + "|" + callee);
         return true;
       }
-      if (!lang::is(function, "identifier")) return true;
-      const Function* callee_fn = package.function_named(callee);
+      const Function* callee_fn = lang::is(function, "identifier") ? package.function_named(callee)
+                                                                     : receiver_method(package, fn, file, function);
       auto root = callee_fn ? makes_root.find(callee_fn) : makes_root.end();
       if (root == makes_root.end()) return true;
       finding.message = callee + " takes no ctx and makes its own " + text_of(*callee_fn->file, lang::field(root->second, "function")) +

@@ -86,3 +86,24 @@ func (s *Syncer) Sync(ctx context.Context, dir string) error {
 	}
 	return refreshIndex(s.mirror) // want "go-call-without-context" "^refreshIndex takes no ctx and makes its own context\.Background\(\), so the work it does ignores ctx's cancellation"
 }
+
+// prefetch is a method that takes no ctx and makes its own root context.
+func (s *Syncer) prefetch(dir string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return exec.CommandContext(ctx, "rsync", "-a", s.mirror+"/"+dir, dir).Run()
+}
+
+// Mirror has the caller's ctx and calls prefetch on its own receiver, directly and from a
+// goroutine: neither prefetch stops when ctx does.
+func (s *Syncer) Mirror(ctx context.Context, dirs []string) error {
+	if err := s.prefetch(dirs[0]); err != nil { // want "go-call-without-context" "^s\.prefetch takes no ctx and makes its own context\.Background\(\), so the work it does ignores ctx's cancellation"
+		return err
+	}
+	for _, dir := range dirs[1:] {
+		go func(dir string) {
+			_ = s.prefetch(dir) // want "go-call-without-context" "^s\.prefetch takes no ctx and makes its own context\.Background\(\)"
+		}(dir)
+	}
+	return s.rsync(ctx, dirs[0])
+}

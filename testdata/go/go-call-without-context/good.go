@@ -102,3 +102,19 @@ func waitForPort(addr string, tries int) bool {
 func (s *Syncer) Reset(_ context.Context) {
 	time.Sleep(s.delay)
 }
+
+// prefetch makes no root context: it works under the ctx it is given.
+func (s *Syncer) prefetch(ctx context.Context, dir string) error {
+	return exec.CommandContext(ctx, "rsync", "-a", s.mirror+"/"+dir, dir).Run()
+}
+
+// label takes no ctx and makes no root context of its own.
+func (s *Syncer) label(dir string) string { return s.mirror + ":" + dir }
+
+// Methods on the receiver that take the ctx, or need none.
+func (s *Syncer) Mirror(ctx context.Context, dir string) (string, error) {
+	if err := s.prefetch(ctx, dir); err != nil {
+		return "", err
+	}
+	return s.label(dir), nil
+}
