@@ -64,8 +64,8 @@ void LockCopyCheck::check_package(GoPackageContext& context, FindingSink& sink) 
   if (std::none_of(package.files().begin(), package.files().end(),
                    [](const SourceFile& file) { return imports_path(file, "sync"); }))
     return;
+  // Declarations and function literals alike: a literal's parameters and derefs copy as theirs do.
   for (const auto& fn : package.functions()) {
-    if (!lang::is(fn.node, "function_declaration") && !lang::is(fn.node, "method_declaration")) continue;
     const SourceFile& file = *fn.file;
     auto report = [&](TSNode at, const std::string& message, const std::string& fix, const std::string& key) {
       Finding finding;
@@ -114,15 +114,16 @@ void LockCopyCheck::check_package(GoPackageContext& context, FindingSink& sink) 
       std::string name, type_name, path;
     };
     std::vector<LockPointer> pointers;
+    std::set<std::string> declared;  // an inner literal's parameter hides an outer one of its name
     for (const Function* f = &fn; f; f = f->enclosing) {
       for (const auto& p : f->params) {
-        if (!p.type.pointer) continue;
+        if (p.name.empty() || p.name == "_" || !declared.insert(p.name).second || !p.type.pointer) continue;
         TypeRef pointee = p.type;
         pointee.pointer = false;
         if (std::string path = held_lock_path(package, pointee); !path.empty())
           pointers.push_back({p.name, pointee.name, path});
       }
-      if (f->receiver_name.empty()) continue;
+      if (f->receiver_name.empty() || !declared.insert(f->receiver_name).second) continue;
       if (std::string path = held_lock_path(package, TypeRef::named("", f->receiver_type, false)); !path.empty())
         pointers.push_back({f->receiver_name, f->receiver_type, path});
     }

@@ -35,3 +35,14 @@ func snapshot(c *Counter) int {
 	copied := *c // want "go-lock-copy" ".c copies a Counter with its mu: the copy's lock is separate"
 	return copied.n
 }
+
+// The same copies from function literals: a goroutine that dereferences the receiver it
+// captured, and a literal that takes a Counter by value.
+func (c *Counter) Publish(out chan<- Counter) {
+	go func() {
+		v := *c // want "go-lock-copy" ".c copies a Counter with its mu: the copy's lock is separate"
+		out <- v
+	}()
+	apply := func(k Counter) int { return k.n } // want "go-lock-copy" "parameter k of Counter.Publish.func2 takes a Counter by value, copying its mu"
+	_ = apply
+}

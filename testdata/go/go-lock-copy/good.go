@@ -47,3 +47,20 @@ func total(c *Counter, wg *sync.WaitGroup) int {
 	defer wg.Done()
 	return c.Value()
 }
+
+// A literal's own parameter hides the receiver's name: *c here is a point, free to copy.
+func (c *Counter) Moved(points []*point) []point {
+	out := make([]point, 0, len(points))
+	for _, p := range points {
+		func(c *point) {
+			out = append(out, *c)
+		}(p)
+	}
+	return out
+}
+
+// A literal that takes the Counter by pointer copies nothing.
+func (c *Counter) Read(with func(*Counter) int) int {
+	reader := func(k *Counter) int { return k.Value() }
+	return with(c) + reader(c)
+}
