@@ -482,6 +482,21 @@ TEST_CASE("an anonymous struct is one type, named after its fields, whoever type
   REQUIRE(global);
   CHECK(global->name == names[0]);
 
+  // A struct type with a name is that name, wherever it is typed from.
+  std::vector<checks::go::SourceFile> named(1);
+  named[0].path = "n/n.go";
+  named[0].tree = parser.parse("package n\n\nimport \"sync\"\n\ntype Store struct {\n\tmu sync.Mutex\n}\n");
+  checks::go::Package with_name("n", std::move(named));
+  TSNode store{};
+  checks::go::for_each_node(with_name.files()[0].tree.root(), [&](TSNode node) {
+    if (lang::is(node, "struct_type")) store = node;
+    return true;
+  });
+  REQUIRE_FALSE(lang::null(store));
+  CHECK(with_name.type_of_node(store, with_name.files()[0]).name == "Store");
+  REQUIRE(with_name.type_named("Store"));
+  CHECK(with_name.type_named("Store")->fields.size() == 1);
+
   // Code moving above it does not rename it (lock classes and fingerprints carry the name).
   std::vector<checks::go::SourceFile> moved(1);
   moved[0].path = "p/p.go";

@@ -187,6 +187,10 @@ TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
       return out;
     }
     if (is(node, "struct_type")) {
+      if (TSNode spec = parent_of(node); is(spec, "type_spec")) {  // `type T struct{...}`: T
+        out.name = std::string(file.tree.text(field(spec, "name")));
+        return out;
+      }
       out.name = anonymous_struct_name(node, file);
       // Every struct type of the package's files was registered while it was indexed; one of
       // another tree is not registered now (the package no longer changes once built, so rules
@@ -437,6 +441,7 @@ void Package::index_literals(const SourceFile& file) {
   const TSSymbol field_identifier = lang::symbol_for(language, "field_identifier");
   const TSSymbol type_identifier = lang::symbol_for(language, "type_identifier");
   const TSSymbol struct_type = lang::symbol_for(language, "struct_type");
+  const TSSymbol type_spec = lang::symbol_for(language, "type_spec");
   const bool new_cond = file.tree.source().find("NewCond") != std::string::npos;
   uint32_t in_field_declaration = 0;  // one past the last node of the field declaration we are in
   for (uint32_t i = 0; i < list.nodes.size(); ++i) {
@@ -445,7 +450,8 @@ void Package::index_literals(const SourceFile& file) {
     if (symbol == field_declaration && i >= in_field_declaration) in_field_declaration = list.end[i];
     if (i < in_field_declaration && (symbol == field_identifier || symbol == type_identifier))
       field_names_.insert(file.tree.text(node));
-    if (symbol == struct_type) {
+    // (`type T struct{...}` is T, registered by index_type_spec.)
+    if (symbol == struct_type && (list.parent[i] == NodeList::kNoParent || list.symbol[list.parent[i]] != type_spec)) {
       std::string name = anonymous_struct_name(node, file);
       if (!types_.count(name)) register_struct(node, file, name);
     }
