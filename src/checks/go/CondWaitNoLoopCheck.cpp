@@ -29,6 +29,17 @@ bool local_cond(const Function& fn, const std::string& name) {
   return true;
 }
 
+// `x.f` where x is a parameter or receiver whose struct type the package declares with a field
+// f that is not a sync.Cond: another type's field of a Cond's name (a WaitGroup, say).
+bool other_field(const Package& package, const Function& fn, const SourceFile& file, TSNode selector) {
+  TSNode owner = unparen(lang::field(selector, "operand"));
+  if (!lang::is(owner, "identifier")) return false;
+  auto type = param_type(fn, text_of(file, owner));
+  if (!type) return false;
+  auto field = package.find_field(*type, text_of(file, lang::field(selector, "field")), nullptr);
+  return field && !field->type.is("sync", "Cond");
+}
+
 }  // namespace
 
 void CondWaitNoLoopCheck::check_package(GoPackageContext& context, FindingSink& sink) {
@@ -48,6 +59,7 @@ void CondWaitNoLoopCheck::check_package(GoPackageContext& context, FindingSink& 
       TSNode name = lang::is(operand, "selector_expression") ? lang::field(operand, "field") : operand;
       if (!conds.count(text_of(file, name))) return true;
       if (lang::is(operand, "identifier") && !local_cond(fn, text_of(file, operand))) return true;
+      if (lang::is(operand, "selector_expression") && other_field(package, fn, file, operand)) return true;
       if (!lang::null(ancestor_of(call, fn.body, {"for_statement"}))) return true;
       Finding finding;
       finding.location = location_at(file, call);

@@ -91,3 +91,16 @@ func runAll(ctx context.Context, cmd *exec.Cmd, tasks []Task, ready bool) error 
 }
 
 func run(ctx context.Context, t Task) error { return ctx.Err() }
+
+// A field named like Buffer's cond, on a type where it is a WaitGroup: its Wait needs no loop.
+type Pool struct {
+	cond sync.WaitGroup
+}
+
+func (p *Pool) Drain() {
+	p.cond.Wait()
+}
+
+func drainAll(pool *Pool) {
+	pool.cond.Wait()
+}
