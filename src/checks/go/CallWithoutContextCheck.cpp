@@ -40,23 +40,17 @@ bool takes_context(const Function& fn) {
   return false;
 }
 
-// `s.helper()` where s is the receiver of the method the call is in (or of the method a literal
-// is written in, when no literal between declares its own s): the same-package method it
-// calls. Other selectors need the operand's type, which this rule does not work out.
+// `s.helper()` where s is a receiver or parameter of the function the call is in (or of a
+// function it is written in, unless a literal between declares its own s): the same-package
+// method its declared type has. Other selectors need the operand's type, which this rule does
+// not work out.
 const Function* receiver_method(const Package& package, const Function& fn, const SourceFile& file, TSNode selector) {
   TSNode operand = unparen(lang::field(selector, "operand"));
   if (!lang::is(operand, "identifier")) return nullptr;
-  std::string name = text_of(file, operand);
-  const Function* owner = &fn;
-  while (owner->enclosing) {
-    for (const auto& p : owner->params)
-      if (p.name == name) return nullptr;  // a literal's own parameter
-    owner = owner->enclosing;
-  }
-  if (owner->receiver_type.empty() || owner->receiver_name != name || name == "_") return nullptr;
   std::string method = text_of(file, lang::field(selector, "field"));
   if (!package.may_have_method(method)) return nullptr;
-  return package.find_method(TypeRef::named("", owner->receiver_type, false), method, nullptr);
+  auto type = param_type(fn, text_of(file, operand));
+  return type && type->package.empty() ? package.find_method(*type, method, nullptr) : nullptr;
 }
 
 }  // namespace
