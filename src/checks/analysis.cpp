@@ -190,14 +190,14 @@ std::string clause_of(std::string_view source) {
   return std::string(source.substr(at, end - at));
 }
 
-// Threads that wait for the go-ahead, then work; joined however the scope that made them ends
-// (told to stop instead if it never said go).
-class ParseHelpers {
+// Threads joined however the scope that made them ends. A body may wait() for the go-ahead,
+// which is false (stop) if the scope ends without go().
+class Helpers {
  public:
-  ParseHelpers() = default;
-  ParseHelpers(const ParseHelpers&) = delete;
-  ParseHelpers& operator=(const ParseHelpers&) = delete;
-  ~ParseHelpers() { join(); }
+  Helpers() = default;
+  Helpers(const Helpers&) = delete;
+  Helpers& operator=(const Helpers&) = delete;
+  ~Helpers() { join(); }
 
   template <typename Body>
   void start(Body body) { threads_.emplace_back(std::move(body)); }
@@ -270,7 +270,7 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
   auto work = [&](lang::Parser& with) {
     for (size_t i = next++; i < order.size(); i = next++) parse_one(order[i], with);
   };
-  ParseHelpers helpers;
+  Helpers helpers;
   for (unsigned t = 1; t < threads; ++t)
     helpers.start([&, &arena = arenas.emplace_back()] {
       advise_heap();
@@ -371,15 +371,6 @@ struct DirInputs {
 // only the package, which no longer changes once built.
 bool reads_lock_analysis(const RuleEntry& rule) { return rule.info.category == "lock-state"; }
 
-// Joins the thread, if any, when the scope ends, however it ends.
-struct JoinOnExit {
-  std::thread thread;
-  void join() {
-    if (thread.joinable()) thread.join();
-  }
-  ~JoinOnExit() { join(); }
-};
-
 DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::vector<ActiveRule>& rules) {
   // Every tree of the directory, and the parsers that make them, live in these arenas and go
   // with them at the end (declared first, so destroyed last).
@@ -464,9 +455,9 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
       (in.parse_threads > 1 && !reads_lock_analysis(*rules[r].entry) ? beside : here).push_back(r);
     {
       std::exception_ptr failed;
-      JoinOnExit helper;
+      Helpers helper;  // joined however this scope ends
       if (!beside.empty())
-        helper.thread = std::thread([&] {
+        helper.start([&] {
           advise_heap();
           try {
             go::SyntaxCache own_cache;
