@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 extern char** environ;
 
@@ -30,6 +31,44 @@ TempDir::~TempDir() {
 
 RunResult run(const std::vector<std::string>& argv, const std::string& cwd, const std::string& input,
               int timeout_seconds, const std::map<std::string, std::string>& env) {
+  // Everything the child needs is built here: between fork and exec a child of this threaded
+  // process may only make async-signal-safe calls. malloc (setenv, a vector) can wait forever
+  // on a lock another thread held at the fork, as ASan's allocator did for a test server.
+  std::map<std::string, std::string> merged;
+  for (char** entry = environ; *entry; ++entry) {
+    std::string_view text(*entry);
+    size_t equals = text.find('=');
+    if (equals != std::string_view::npos) merged.emplace(text.substr(0, equals), text.substr(equals + 1));
+  }
+  // The tests decide who wrote a change; running them inside a coding agent must not.
+  for (const char* agent : {"CLAUDECODE", "GEMINI_CLI", "CODEX_SANDBOX", "CURSOR_AGENT", "AIDER_MODEL", "OPENHANDS_RUNTIME"})
+    merged.erase(agent);
+  for (const auto& [key, value] : env) merged[key] = value;
+  std::vector<std::string> env_entries;
+  for (const auto& [key, value] : merged) env_entries.push_back(key + "=" + value);
+  std::vector<char*> envp;
+  for (auto& entry : env_entries) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  // The program is looked up on the PATH the child will have, as execvp after setenv would.
+  std::string program = argv.at(0);
+  if (program.find('/') == std::string::npos) {
+    auto path = merged.find("PATH");
+    std::string_view dirs = path == merged.end() ? "/usr/local/bin:/usr/bin:/bin" : std::string_view(path->second);
+    for (size_t start = 0; start <= dirs.size();) {
+      size_t end = std::min(dirs.find(':', start), dirs.size());
+      std::string dir(dirs.substr(start, end - start));
+      std::string candidate = (dir.empty() ? "." : dir) + "/" + program;
+      if (access(candidate.c_str(), X_OK) == 0) {
+        program = candidate;
+        break;
+      }
+      start = end + 1;
+    }
+  }
+
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
@@ -41,14 +80,7 @@ RunResult run(const std::vector<std::string>& argv, const std::string& cwd, cons
     dup2(err_pipe[1], 2);
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
     if (chdir(cwd.c_str()) != 0) _exit(126);
-    // The tests decide who wrote a change; running them inside a coding agent must not.
-    for (const char* agent : {"CLAUDECODE", "GEMINI_CLI", "CODEX_SANDBOX", "CURSOR_AGENT", "AIDER_MODEL", "OPENHANDS_RUNTIME"})
-      unsetenv(agent);
-    for (const auto& [key, value] : env) setenv(key.c_str(), value.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
+    execve(program.c_str(), args.data(), envp.data());
     _exit(127);
   }
   close(in_pipe[0]);
