@@ -193,6 +193,43 @@ TSPoint point_at(const std::string& text, size_t offset) {
 
 }  // namespace
 
+Tree Parser::parse_without(std::string source, const std::vector<std::pair<uint32_t, uint32_t>>& skipped,
+                           uint64_t timeout_micros) {
+  if (skipped.empty()) return parse(std::move(source), timeout_micros);
+  std::vector<TSRange> included;
+  included.reserve(skipped.size() + 1);
+  TSPoint point{0, 0};  // of `at`
+  uint32_t at = 0;
+  uint32_t line_start = 0;
+  auto advance_to = [&](uint32_t offset) {
+    const char* end = source.data() + offset;
+    for (const char* p = source.data() + at; p < end;) {
+      p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      if (!p) break;
+      ++point.row;
+      line_start = static_cast<uint32_t>(++p - source.data());
+    }
+    at = offset;
+    point.column = at - line_start;
+  };
+  uint32_t from = 0;
+  TSPoint from_point{0, 0};
+  for (auto [begin, end] : skipped) {
+    end = std::min<uint32_t>(end, static_cast<uint32_t>(source.size()));
+    begin = std::min(begin, end);
+    advance_to(begin);
+    if (begin > from) included.push_back({from_point, point, from, begin});
+    advance_to(end);
+    from = end;
+    from_point = point;
+  }
+  included.push_back({from_point, {UINT32_MAX, UINT32_MAX}, from, UINT32_MAX});
+  ts_parser_set_included_ranges(parser_.get(), included.data(), static_cast<uint32_t>(included.size()));
+  Tree tree = parse(std::move(source), timeout_micros);
+  ts_parser_set_included_ranges(parser_.get(), nullptr, 0);  // the next file is parsed whole
+  return tree;
+}
+
 Tree Parser::reparse(const Tree& previous, std::string source, uint64_t timeout_micros) {
   if (!previous.tree_) return parse(std::move(source), timeout_micros);
   const std::string& before = previous.source_;

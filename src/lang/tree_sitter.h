@@ -44,6 +44,11 @@ class Parser {
   // span from the first to the last byte that differs is told to tree-sitter as one edit, and
   // only that region is parsed again. The tree is the one parse(source) would give.
   Tree reparse(const Tree& previous, std::string source, uint64_t timeout_micros = 0);
+  // Parses source as if the byte ranges in `skipped` (sorted, disjoint, each [first, second))
+  // were not there; every node keeps its offset in source. A function whose body is skipped
+  // parses as a declaration without a body.
+  Tree parse_without(std::string source, const std::vector<std::pair<uint32_t, uint32_t>>& skipped,
+                     uint64_t timeout_micros = 0);
 
  private:
   std::unique_ptr<TSParser, ParserDeleter> parser_;

@@ -1,0 +1,250 @@
+#include "lang/go_scan.h"
+
+namespace patchgate::lang {
+namespace {
+
+bool digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool identifier_start(unsigned char c) { return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
+bool identifier_part(unsigned char c) { return identifier_start(c) || digit(c); }
+
+}  // namespace
+
+GoScanner::GoScanner(std::string_view source, uint32_t begin, uint32_t end)
+    : source_(source), at_(begin), end_(end < source.size() ? end : static_cast<uint32_t>(source.size())) {
+  // A byte order mark may open a file; it is no token.
+  if (at_ == 0 && source_.substr(0, 3) == "\xEF\xBB\xBF") at_ = 3;
+}
+
+GoToken GoScanner::next() {
+  GoToken token;
+  if (failed_) {
+    token.kind = GoToken::Kind::kError;
+    token.begin = token.end = at_;
+    return token;
+  }
+  auto fail = [&](uint32_t from) {
+    failed_ = true;
+    token.kind = GoToken::Kind::kError;
+    token.begin = from;
+    token.end = at_ = end_;
+    return token;
+  };
+  const char* s = source_.data();
+  for (;;) {  // spaces and comments
+    if (at_ >= end_) {
+      token.begin = token.end = end_;
+      return token;
+    }
+    char c = s[at_];
+    if (c == '\n') {
+      token.newline_before = true;
+      ++at_;
+    } else if (c == ' ' || c == '\t' || c == '\r') {
+      ++at_;
+    } else if (c == '/' && at_ + 1 < end_ && s[at_ + 1] == '/') {
+      while (at_ < end_ && s[at_] != '\n') ++at_;
+    } else if (c == '/' && at_ + 1 < end_ && s[at_ + 1] == '*') {
+      uint32_t from = at_;
+      at_ += 2;
+      for (;; ++at_) {
+        if (at_ + 1 >= end_) return fail(from);
+        if (s[at_] == '\n') token.newline_before = true;
+        if (s[at_] == '*' && s[at_ + 1] == '/') break;
+      }
+      at_ += 2;
+    } else {
+      break;
+    }
+  }
+  token.begin = at_;
+  auto c = static_cast<unsigned char>(s[at_]);
+  if (identifier_start(c)) {
+    while (at_ < end_ && identifier_part(static_cast<unsigned char>(s[at_]))) ++at_;
+    token.kind = GoToken::Kind::kIdentifier;
+  } else if (digit(c) || (c == '.' && at_ + 1 < end_ && digit(static_cast<unsigned char>(s[at_ + 1])))) {
+    // Digits, letters (hex, exponents, suffixes), `_` and `.`; an exponent's sign comes out as
+    // an operator, which no use of these tokens minds.
+    while (at_ < end_ && (identifier_part(static_cast<unsigned char>(s[at_])) || s[at_] == '.')) ++at_;
+    token.kind = GoToken::Kind::kLiteral;
+  } else if (c == '"' || c == '\'') {
+    for (++at_;; ++at_) {
+      if (at_ >= end_ || s[at_] == '\n') return fail(token.begin);
+      if (s[at_] == '\\') {
+        ++at_;
+        if (at_ >= end_) return fail(token.begin);
+        continue;
+      }
+      if (s[at_] == static_cast<char>(c)) break;
+    }
+    ++at_;
+    token.kind = GoToken::Kind::kLiteral;
+  } else if (c == '`') {
+    for (++at_; at_ < end_ && s[at_] != '`'; ++at_) {}
+    if (at_ >= end_) return fail(token.begin);
+    ++at_;
+    token.kind = GoToken::Kind::kLiteral;
+  } else if (c == '(' || c == '[' || c == '{') {
+    ++at_;
+    token.kind = GoToken::Kind::kOpen;
+  } else if (c == ')' || c == ']' || c == '}') {
+    ++at_;
+    token.kind = GoToken::Kind::kClose;
+  } else {
+    ++at_;
+    if ((c == '+' || c == '-') && at_ < end_ && s[at_] == static_cast<char>(c)) ++at_;
+    token.kind = GoToken::Kind::kOperator;
+  }
+  token.end = at_;
+  return token;
+}
+
+namespace {
+
+// Walks the top-level declarations of a file, one token of lookahead.
+class DeclarationScanner {
+ public:
+  explicit DeclarationScanner(std::string_view source) : source_(source), tokens_(source) { advance(); }
+
+  std::optional<std::vector<GoDeclaration>> run() {
+    std::vector<GoDeclaration> out;
+    for (;;) {
+      if (current_.kind == GoToken::Kind::kEnd) return out;
+      if (is(";")) {
+        advance();
+        continue;
+      }
+      if (current_.kind != GoToken::Kind::kIdentifier) return std::nullopt;
+      GoDeclaration declaration;
+      declaration.begin = current_.begin;
+      std::string_view keyword = text();
+      if (keyword == "func") {
+        if (!function(declaration)) return std::nullopt;
+      } else {
+        if (keyword == "package") declaration.kind = GoDeclaration::Kind::kPackage;
+        else if (keyword == "import") declaration.kind = GoDeclaration::Kind::kImport;
+        else if (keyword == "type") declaration.kind = GoDeclaration::Kind::kType;
+        else if (keyword == "var") declaration.kind = GoDeclaration::Kind::kVar;
+        else if (keyword == "const") declaration.kind = GoDeclaration::Kind::kConst;
+        else return std::nullopt;
+        advance();
+        if (!to_statement_end(declaration)) return std::nullopt;
+      }
+      out.push_back(declaration);
+    }
+  }
+
+ private:
+  std::string_view text() const { return tokens_.text(current_); }
+  bool is(std::string_view spelling) const {
+    return current_.kind != GoToken::Kind::kEnd && current_.kind != GoToken::Kind::kError && text() == spelling;
+  }
+  void advance() {
+    previous_ = current_;
+    previous_text_ = text();
+    current_ = tokens_.next();
+  }
+  // Go inserts a semicolon at a line break after these (the spec's "Semicolons").
+  bool ends_statement(const GoToken& token, std::string_view spelling) const {
+    switch (token.kind) {
+      case GoToken::Kind::kLiteral:
+      case GoToken::Kind::kClose: return true;
+      case GoToken::Kind::kIdentifier:
+        return true;  // including break, continue, fallthrough and return; no other keyword ends a declaration
+      case GoToken::Kind::kOperator: return spelling == "++" || spelling == "--";
+      default: return false;
+    }
+  }
+  bool at_statement_end(bool seen) const {
+    if (current_.kind == GoToken::Kind::kEnd) return true;
+    if (is(";")) return true;
+    return seen && current_.newline_before && ends_statement(previous_, previous_text_);
+  }
+
+  // Consumes tokens to the end of the statement the declaration is (a `;`, written or
+  // inserted at a line break, with every bracket closed).
+  bool to_statement_end(GoDeclaration& declaration) {
+    int depth = 0;
+    bool seen = false;
+    for (;;) {
+      if (current_.kind == GoToken::Kind::kError) return false;
+      if (depth == 0 && at_statement_end(seen)) break;
+      if (current_.kind == GoToken::Kind::kEnd) return false;  // a bracket left open
+      if (current_.kind == GoToken::Kind::kOpen) ++depth;
+      if (current_.kind == GoToken::Kind::kClose && --depth < 0) return false;
+      declaration.end = current_.end;
+      seen = true;
+      advance();
+    }
+    return seen;
+  }
+
+  // Consumes a balanced bracket group starting at the current (opening) token.
+  bool group() {
+    int depth = 0;
+    do {
+      if (current_.kind == GoToken::Kind::kError || current_.kind == GoToken::Kind::kEnd) return false;
+      if (current_.kind == GoToken::Kind::kOpen) ++depth;
+      if (current_.kind == GoToken::Kind::kClose) --depth;
+      advance();
+    } while (depth > 0);
+    return true;
+  }
+
+  bool function(GoDeclaration& declaration) {
+    declaration.kind = GoDeclaration::Kind::kFunction;
+    advance();  // func
+    if (is("(")) {  // the receiver: its type is the last name outside brackets
+      declaration.kind = GoDeclaration::Kind::kMethod;
+      advance();
+      int depth = 0;
+      for (;;) {
+        if (current_.kind == GoToken::Kind::kError || current_.kind == GoToken::Kind::kEnd) return false;
+        if (current_.kind == GoToken::Kind::kOpen) ++depth;
+        if (current_.kind == GoToken::Kind::kClose && depth-- == 0) break;
+        if (depth == 0 && current_.kind == GoToken::Kind::kIdentifier) declaration.receiver = text();
+        advance();
+      }
+      advance();  // )
+      if (declaration.receiver.empty()) return false;
+    }
+    if (current_.kind != GoToken::Kind::kIdentifier) return false;
+    declaration.name = text();
+    declaration.end = current_.end;
+    advance();
+    // Type parameters, parameters and results, up to the body's `{`. A `{` right after
+    // `struct` or `interface` opens a type in the signature instead.
+    int depth = 0;
+    bool seen = false;
+    for (;;) {
+      if (current_.kind == GoToken::Kind::kError) return false;
+      if (depth == 0 && current_.kind == GoToken::Kind::kOpen && text() == "{" &&
+          !(previous_.kind == GoToken::Kind::kIdentifier && (previous_text_ == "struct" || previous_text_ == "interface"))) {
+        declaration.body_begin = current_.begin;
+        if (!group()) return false;
+        declaration.body_end = declaration.end = previous_.end;
+        return true;
+      }
+      if (depth == 0 && seen && at_statement_end(true)) return true;  // no body: implemented elsewhere
+      if (current_.kind == GoToken::Kind::kEnd) return false;
+      if (current_.kind == GoToken::Kind::kOpen) ++depth;
+      if (current_.kind == GoToken::Kind::kClose && --depth < 0) return false;
+      declaration.end = current_.end;
+      seen = true;
+      advance();
+    }
+  }
+
+  std::string_view source_;
+  GoScanner tokens_;
+  GoToken current_;
+  GoToken previous_;
+  std::string_view previous_text_;
+};
+
+}  // namespace
+
+std::optional<std::vector<GoDeclaration>> scan_go_declarations(std::string_view source) {
+  return DeclarationScanner(source).run();
+}
+
+}  // namespace patchgate::lang
