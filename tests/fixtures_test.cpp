@@ -4,6 +4,7 @@
 // repository, and only the staged diff is checked.
 #include <catch2/catch.hpp>
 #include <algorithm>
+#include <memory>
 #include <regex>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "checks/registry.h"
 #include "checks/rule_docs.h"
 #include "cli/check_command.h"
+#include "report/reporter.h"
 #include "support.h"
 
 using namespace testing;
@@ -188,54 +190,92 @@ TEST_CASE("seed stories: failures found and idioms silent with every rule on", "
   run_package_fixture(dir, "good", true);
 }
 
+namespace {
+
+// A patch-shaped fixture made real: base committed, head staged (or committed with the
+// archive's `message`), and the options that check it.
+struct PatchCase {
+  TempDir tmp;
+  std::string repo;
+  std::vector<Want> wants;
+  patchgate::cli::CheckOptions options;
+};
+
+std::unique_ptr<PatchCase> make_patch_case(const fs::path& file) {
+  auto c = std::make_unique<PatchCase>();
+  Txtar archive = parse_txtar(read_file(file));
+  c->repo = init_repo(c->tmp);
+  bool has_base = false;
+  for (const auto& [name, content] : archive.files) {
+    if (!starts_with(name, "base/")) continue;
+    write_file(fs::path(c->repo) / name.substr(5), strip_wants(content));
+    has_base = true;
+  }
+  if (has_base) {
+    git(c->repo, {"add", "-A"});
+    git(c->repo, {"commit", "-q", "-m", "base"});
+  }
+  for (const auto& [name, content] : archive.files)
+    if (starts_with(name, "base/")) fs::remove(fs::path(c->repo) / name.substr(5));
+  for (const auto& [name, content] : archive.files) {
+    if (!starts_with(name, "head/")) continue;
+    std::string path = name.substr(5);
+    auto file_wants = parse_wants(path, content);
+    c->wants.insert(c->wants.end(), file_wants.begin(), file_wants.end());
+    write_file(fs::path(c->repo) / path, strip_wants(content));
+  }
+  git(c->repo, {"add", "-A"});
+  auto message = std::find_if(archive.files.begin(), archive.files.end(),
+                              [](const auto& f) { return f.first == "message"; });
+  if (message != archive.files.end()) {
+    git(c->repo, {"commit", "-q", "-m", message->second});
+    c->options.diff.commit = "HEAD";
+  } else {
+    c->options.diff.staged = true;
+  }
+  return c;
+}
+
+std::vector<fs::path> patch_fixtures() {
+  std::vector<fs::path> out;
+  for (const auto& dir : rule_dirs())
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().extension() == ".txtar") out.push_back(entry.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
 TEST_CASE("patch-shaped fixtures judge only the staged change", "[fixtures]") {
   int cases = 0;
-  for (const auto& dir : rule_dirs()) {
-    const std::string rule = dir.filename().string();
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      if (entry.path().extension() != ".txtar") continue;
-      ++cases;
-      const std::string label = rule + "/" + entry.path().filename().string();
-      Txtar archive = parse_txtar(read_file(entry.path()));
-      TempDir tmp;
-      std::string repo = init_repo(tmp);
-      bool has_base = false;
-      for (const auto& [name, content] : archive.files) {
-        if (!starts_with(name, "base/")) continue;
-        write_file(fs::path(repo) / name.substr(5), strip_wants(content));
-        has_base = true;
-      }
-      if (has_base) {
-        git(repo, {"add", "-A"});
-        git(repo, {"commit", "-q", "-m", "base"});
-      }
-      for (const auto& [name, content] : archive.files)
-        if (starts_with(name, "base/")) fs::remove(fs::path(repo) / name.substr(5));
-      std::vector<Want> wants;
-      for (const auto& [name, content] : archive.files) {
-        if (!starts_with(name, "head/")) continue;
-        std::string path = name.substr(5);
-        auto file_wants = parse_wants(path, content);
-        wants.insert(wants.end(), file_wants.begin(), file_wants.end());
-        write_file(fs::path(repo) / path, strip_wants(content));
-      }
-      git(repo, {"add", "-A"});
+  for (const auto& file : patch_fixtures()) {
+    ++cases;
+    const std::string rule = file.parent_path().filename().string();
+    auto c = make_patch_case(file);
+    // With a `message` file, head is committed with that message and the commit is checked.
+    c->options.output.rules = rule;
+    std::istringstream no_input;
+    patchgate::Report report = patchgate::cli::build_check_report(c->options, c->repo, no_input);
+    compare(report.findings, c->wants, rule + "/" + file.filename().string());
+  }
+  CHECK(cases > 0);
+}
 
-      // With a `message` file, head is committed with that message and the commit is checked.
-      patchgate::cli::CheckOptions options;
-      auto message = std::find_if(archive.files.begin(), archive.files.end(),
-                                  [](const auto& f) { return f.first == "message"; });
-      if (message != archive.files.end()) {
-        git(repo, {"commit", "-q", "-m", message->second});
-        options.diff.commit = "HEAD";
-      } else {
-        options.diff.staged = true;
-      }
-      options.output.rules = rule;
-      std::istringstream no_input;
-      patchgate::Report report = patchgate::cli::build_check_report(options, repo, no_input);
-      compare(report.findings, wants, label);
+TEST_CASE("partial parse: each patch-shaped fixture's report, every rule on, is the whole parse's", "[fixtures]") {
+  int cases = 0;
+  for (const auto& file : patch_fixtures()) {
+    ++cases;
+    INFO(file.parent_path().filename().string() + "/" + file.filename().string());
+    auto c = make_patch_case(file);
+    std::istringstream no_input;
+    std::ostringstream partial, whole;
+    patchgate::report::write_json(patchgate::cli::build_check_report(c->options, c->repo, no_input), partial);
+    {
+      ScopedEnv no_partial("PATCHGATE_PARTIAL", "0");
+      patchgate::report::write_json(patchgate::cli::build_check_report(c->options, c->repo, no_input), whole);
     }
+    CHECK(partial.str() == whole.str());
   }
   CHECK(cases > 0);
 }

@@ -29,6 +29,16 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
+ScopedEnv::ScopedEnv(const char* name, const char* value) : name_(name) {
+  if (const char* old = std::getenv(name)) old_ = old;
+  setenv(name, value, 1);
+}
+
+ScopedEnv::~ScopedEnv() {
+  if (old_) setenv(name_.c_str(), old_->c_str(), 1);
+  else unsetenv(name_.c_str());
+}
+
 RunResult run(const std::vector<std::string>& argv, const std::string& cwd, const std::string& input,
               int timeout_seconds, const std::map<std::string, std::string>& env) {
   // Everything the child needs is built here: between fork and exec a child of this threaded

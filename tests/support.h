@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,20 @@ struct RunResult {
 // timeout_seconds and reports code -9.
 RunResult run(const std::vector<std::string>& argv, const std::string& cwd, const std::string& input = "",
               int timeout_seconds = 120, const std::map<std::string, std::string>& env = {});
+
+// Sets an environment variable of this process for a scope (an in-process analysis reads it),
+// then puts back what was there. Only while no other thread of the test runs.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
 
 // Runs git with a fixed identity; REQUIREs success unless allow_failure.
 RunResult git(const std::string& repo, const std::vector<std::string>& args, bool allow_failure = false);

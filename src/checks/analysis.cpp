@@ -16,6 +16,7 @@
 
 #include "checks/check.h"
 #include "checks/go/model/syntax.h"
+#include "checks/go/partial.h"
 #include "checks/registry.h"
 #include "core/errors.h"
 #include "core/heap.h"
@@ -234,6 +235,8 @@ struct ParsedDir {
   std::map<std::string, std::vector<go::SourceFile>> by_package;
   std::vector<std::string> unreadable, timed_out, generated;
   std::set<std::string> untouched_packages;  // files of package clauses no changed file has, not parsed
+  std::map<std::string, go::PartialPlan> plans;  // by package clause, when bodies were skipped
+  bool clauses_differ = false;  // a file's clause as read from its text is not its parsed one
 };
 
 // `reuse`: trees already parsed from another revision: taken as they are when the text is the
@@ -246,15 +249,18 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
                     std::mutex& git_lock, std::deque<lang::TreeArena>& arenas,
                     const std::map<std::string, const lang::Tree*>& reuse = {}, unsigned threads = 1,
                     const std::set<std::string>& skip = {},
-                    const std::map<std::string, const git::ChangedFile*>* changed = nullptr) {
+                    const std::map<std::string, const git::ChangedFile*>* changed = nullptr, bool partial = false) {
   ParsedDir out;
   std::vector<std::pair<std::string, std::string>> contents;
   std::vector<lang::Tree> trees;
   std::vector<go::NodeList> node_lists;
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> skipped_bodies;
   auto parse_one = [&](size_t i, lang::Parser& with) {
     auto& [path, content] = contents[i];
     auto same = reuse.find(path);
-    if (same == reuse.end())
+    if (!skipped_bodies[i].empty())
+      trees[i] = with.parse_without(std::move(content), skipped_bodies[i], kParseTimeoutMicros);
+    else if (same == reuse.end())
       trees[i] = with.parse(std::move(content), kParseTimeoutMicros);
     else if (same->second->source() == content)
       trees[i] = same->second->copy();
@@ -316,6 +322,23 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
       contents = std::move(kept);
     }
   }
+  // With a change to analyse, the bodies no rule can need for it are not parsed.
+  skipped_bodies.resize(contents.size());
+  if (changed && partial) {
+    std::map<std::string, std::vector<size_t>> by_clause;
+    for (size_t i = 0; i < contents.size(); ++i) by_clause[clause_of(contents[i].second)].push_back(i);
+    for (const auto& [clause, members] : by_clause) {
+      std::vector<go::PlanFile> files;
+      for (size_t i : members) {
+        auto it = changed->find(contents[i].first);
+        files.push_back({contents[i].first, contents[i].second, it == changed->end() ? nullptr : &it->second->touched_lines});
+      }
+      go::PartialPlan plan(files);
+      if (plan.whole()) continue;
+      for (size_t k = 0; k < members.size(); ++k) skipped_bodies[members[k]] = plan.skipped(k);
+      out.plans.emplace(clause, std::move(plan));
+    }
+  }
   trees.resize(contents.size());
   node_lists.resize(contents.size());
   order.resize(contents.size());
@@ -336,7 +359,9 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
     go::SourceFile file;
     file.path = path;
     file.syntax_errors = parsed.has_error();
+    file.bodies_skipped = !skipped_bodies[i].empty();
     std::string name = package_clause(parsed, node_lists[i]);
+    if (file.bodies_skipped && !out.plans.count(name)) out.clauses_differ = true;
     file.tree = std::move(parsed);
     file.nodes = std::move(node_lists[i]);
     out.by_package[name].push_back(std::move(file));
@@ -355,6 +380,10 @@ struct DirResult {
   std::vector<std::string> analysed;            // changed files a package analysis covered
   std::map<std::string, std::chrono::nanoseconds> rule_time;  // PATCHGATE_TIMINGS=1
   std::chrono::nanoseconds parse_time{0};
+  // Bodies skipped: why the findings would not be the whole package's (the directory is then
+  // analysed again, whole); and what was parsed, for PATCHGATE_TIMINGS.
+  std::string whole_needed;
+  std::string partial_note;
 };
 
 struct DirInputs {
@@ -371,7 +400,7 @@ struct DirInputs {
 // only the package, which no longer changes once built.
 bool reads_lock_analysis(const RuleEntry& rule) { return rule.info.category == "lock-state"; }
 
-DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::vector<ActiveRule>& rules) {
+DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::vector<ActiveRule>& rules, bool partial) {
   // Every tree of the directory, and the parsers that make them, live in these arenas and go
   // with them at the end (declared first, so destroyed last).
   lang::TreeArena arena;
@@ -384,8 +413,23 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
   // Every Go file of the package at the new revision: the call graph spans files.
   auto parse_started = std::chrono::steady_clock::now();
   ParsedDir parsed = parse_dir(*change.revision, dir, in.config, parser, in.git_lock, helper_arenas, {},
-                               in.parse_threads, {}, change.whole_tree ? nullptr : &changed_go);
+                               in.parse_threads, {}, change.whole_tree ? nullptr : &changed_go, partial);
   result.parse_time = std::chrono::steady_clock::now() - parse_started;
+  if (parsed.clauses_differ) {
+    result.whole_needed = dir + ": a file's package clause reads differently from its parse";
+    return result;
+  }
+  // A file parsed without some bodies and with syntax errors: the whole file says where they
+  // are (and whether the skipped text took part in them).
+  for (const auto& [name, files] : parsed.by_package)
+    for (const auto& file : files)
+      if (file.bodies_skipped && file.syntax_errors) {
+        result.whole_needed = file.path + " has syntax errors";
+        return result;
+      }
+  for (const auto& [name, plan] : parsed.plans)
+    result.partial_note += dir + " (" + name + "): " + std::to_string(plan.kept_bodies()) + " bodies parsed, " +
+                           std::to_string(plan.skipped_bodies()) + " skipped\n";
   for (const auto& path : parsed.unreadable) result.errors.push_back({path, "cannot read the file at the new revision"});
   for (const auto& path : parsed.timed_out)
     if (changed_go.count(path)) result.timed_out.push_back(path);
@@ -423,7 +467,8 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
       context.set_base_loader([&in, &parser, &package, &helper_arenas, dir = dir, name = name,
                                other_packages = std::move(other_packages)]() -> std::unique_ptr<go::Package> {
         std::map<std::string, const lang::Tree*> unchanged;  // most files of the package
-        for (const auto& f : package.files()) unchanged[f.path] = &f.tree;
+        for (const auto& f : package.files())
+          if (!f.bodies_skipped) unchanged[f.path] = &f.tree;
         ParsedDir old = parse_dir(*in.change.base, dir, in.config, parser, in.git_lock, helper_arenas, unchanged,
                                   in.parse_threads, other_packages);
         auto it = old.by_package.find(name);
@@ -470,6 +515,13 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
       for (size_t r : here) run(r);
       helper.join();
       if (failed) std::rethrow_exception(failed);
+    }
+    if (auto plan = parsed.plans.find(name); plan != parsed.plans.end()) {
+      std::string why = go::partial_analysis_complete(plan->second, context.built_locks());
+      if (!why.empty()) {
+        result.whole_needed = dir + ": " + why;
+        return result;
+      }
     }
     for (size_t r = 0; r < rules.size(); ++r) {
       for (auto& finding : found[r]) result.findings.push_back(std::move(finding));
@@ -539,6 +591,10 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
 
   std::vector<std::string> dirs(package_dirs.begin(), package_dirs.end());
   std::vector<DirResult> results(dirs.size());
+  // PATCHGATE_PARTIAL=0 parses every body: a check of the partial parse's findings, and a way
+  // out should it ever be wrong.
+  const char* partial_setting = std::getenv("PATCHGATE_PARTIAL");
+  const bool partial = !change.whole_tree && !(partial_setting && std::string(partial_setting) == "0");
   std::mutex git_lock;
   // A fixed pool: each worker has its own parser and rule instances and takes the next package
   // directory; one package's trees are alive per worker at a time.
@@ -554,7 +610,12 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
       auto own_rules = active_rules(config, selection);
       for (size_t i = next++; i < dirs.size(); i = next++) {
         advise_heap();  // a new thread's heap, or a grown one
-        results[i] = analyze_dir(inputs, dirs[i], own_rules);
+        results[i] = analyze_dir(inputs, dirs[i], own_rules, partial);
+        if (!results[i].whole_needed.empty()) {
+          std::string why = std::move(results[i].whole_needed) + "\n  (first " + results[i].partial_note + ")";
+          results[i] = analyze_dir(inputs, dirs[i], own_rules, false);
+          results[i].partial_note = "parsed whole after all: " + why + "\n" + results[i].partial_note;
+        }
       }
     } catch (...) {
       std::lock_guard<std::mutex> hold(failure_lock);
@@ -586,6 +647,8 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
     std::fprintf(stderr, "patchgate: timings (CPU-thread time, summed over workers)\n  %-32s %8.0f ms\n", "parse",
                  parse.count() / 1e6);
     for (const auto& [time, id] : order) std::fprintf(stderr, "  %-32s %8.0f ms\n", id.c_str(), time.count() / 1e6);
+    for (const auto& result : results)
+      if (!result.partial_note.empty()) std::fprintf(stderr, "  %s", result.partial_note.c_str());
   }
 
   std::set<std::string> syntax_error_files;

@@ -1636,6 +1636,7 @@ const FunctionSummary& LockAnalysis::summary_of(const Function* fn) {
     // Recursion: the call is taken to have no effect. Every function walked above this one
     // now rests on that assumption.
     walking_.back().lowest_cut = std::min(walking_.back().lowest_cut, i);
+    met_recursion_ = true;
     return empty;
   }
   // A provisional summary serves every call while the walk it went back to is still going:
@@ -1656,6 +1657,7 @@ const FunctionSummary& LockAnalysis::summary_of(const Function* fn) {
   if (level >= kMaxWalkNesting) {
     size_t reach = static_cast<size_t>(std::max(options_.max_call_depth, 0)) + 1;
     walking_.back().lowest_cut = std::min(walking_.back().lowest_cut, level > reach ? level - reach : 0);
+    met_recursion_ = true;
     return empty;
   }
   walking_.push_back({fn, level, ++walks_});

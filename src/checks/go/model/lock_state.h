@@ -143,6 +143,9 @@ class LockAnalysis {
   const std::vector<FieldAccess>& field_accesses() const { return field_accesses_; }
   // Functions whose walk hit a budget and were analysed only in part.
   const std::vector<const Function*>& partial() const { return partial_; }
+  // Whether a walk met a call to a function still being walked (or the nesting cap): the
+  // summaries in that cycle then depend on which of its functions was walked first.
+  bool met_recursion() const { return met_recursion_; }
 
   // Used by the walker.
   const FunctionSummary& summary_of(const Function* fn);
@@ -167,6 +170,7 @@ class LockAnalysis {
   LockAnalysisOptions options_;
   void forget_walk(const Function* fn);
 
+  bool met_recursion_ = false;
   std::map<const Function*, FunctionSummary> summaries_;
   // The functions being walked, outermost first; lowest_cut: the lowest level a recursive call
   // in the walk (or in a provisional callee's) went back to; below its own level, the summary

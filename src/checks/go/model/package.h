@@ -31,6 +31,7 @@ struct SourceFile {
   lang::Tree tree;
   std::map<std::string, std::string> imports;  // local name -> import path ("sync" -> "sync"; "." for a dot import)
   bool syntax_errors = false;
+  bool bodies_skipped = false;  // parsed without some function bodies (go/partial.h)
   // Every named node of tree, pre-order: made by whoever parsed it (on the parsing thread), or
   // else by the Package that indexes it.
   NodeList nodes;
