@@ -1,11 +1,27 @@
 #include "lang/go_scan.h"
 
+#include <array>
+#include <cstring>
+
 namespace patchgate::lang {
 namespace {
 
-bool digit(unsigned char c) { return c >= '0' && c <= '9'; }
-bool identifier_start(unsigned char c) { return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
-bool identifier_part(unsigned char c) { return identifier_start(c) || digit(c); }
+constexpr bool digit(unsigned char c) { return c >= '0' && c <= '9'; }
+constexpr bool identifier_start(unsigned char c) { return c == '_' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80; }
+
+// Byte classes, looked up once per byte in the loops that cover most of a file.
+enum : uint8_t { kPart = 1, kSpace = 2 };
+constexpr std::array<uint8_t, 256> make_classes() {
+  std::array<uint8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    auto b = static_cast<unsigned char>(c);
+    if (identifier_start(b) || digit(b)) table[b] |= kPart;
+    if (b == ' ' || b == '\t' || b == '\r') table[b] |= kSpace;
+  }
+  return table;
+}
+constexpr std::array<uint8_t, 256> kClasses = make_classes();
+bool identifier_part(unsigned char c) { return kClasses[c] & kPart; }
 
 }  // namespace
 
@@ -39,10 +55,11 @@ GoToken GoScanner::next() {
     if (c == '\n') {
       token.newline_before = true;
       ++at_;
-    } else if (c == ' ' || c == '\t' || c == '\r') {
+    } else if (kClasses[static_cast<unsigned char>(c)] & kSpace) {
       ++at_;
     } else if (c == '/' && at_ + 1 < end_ && s[at_ + 1] == '/') {
-      while (at_ < end_ && s[at_] != '\n') ++at_;
+      const void* newline = std::memchr(s + at_, '\n', end_ - at_);
+      at_ = newline ? static_cast<uint32_t>(static_cast<const char*>(newline) - s) : end_;
     } else if (c == '/' && at_ + 1 < end_ && s[at_ + 1] == '*') {
       uint32_t from = at_;
       at_ += 2;
@@ -79,9 +96,9 @@ GoToken GoScanner::next() {
     ++at_;
     token.kind = GoToken::Kind::kLiteral;
   } else if (c == '`') {
-    for (++at_; at_ < end_ && s[at_] != '`'; ++at_) {}
-    if (at_ >= end_) return fail(token.begin);
-    ++at_;
+    const void* close = std::memchr(s + at_ + 1, '`', end_ - at_ - 1);
+    if (!close) return fail(token.begin);
+    at_ = static_cast<uint32_t>(static_cast<const char*>(close) - s) + 1;
     token.kind = GoToken::Kind::kLiteral;
   } else if (c == '(' || c == '[' || c == '{') {
     ++at_;
@@ -103,7 +120,9 @@ namespace {
 // Walks the top-level declarations of a file, one token of lookahead.
 class DeclarationScanner {
  public:
-  explicit DeclarationScanner(std::string_view source) : source_(source), tokens_(source) { advance(); }
+  DeclarationScanner(std::string_view source, GoIdentifierSink* sink) : source_(source), tokens_(source), sink_(sink) {
+    advance();
+  }
 
   std::optional<std::vector<GoDeclaration>> run() {
     std::vector<GoDeclaration> out;
@@ -114,6 +133,7 @@ class DeclarationScanner {
         continue;
       }
       if (current_.kind != GoToken::Kind::kIdentifier) return std::nullopt;
+      declaration_index_ = out.size();
       GoDeclaration declaration;
       declaration.begin = current_.begin;
       std::string_view keyword = text();
@@ -139,6 +159,9 @@ class DeclarationScanner {
     return current_.kind != GoToken::Kind::kEnd && current_.kind != GoToken::Kind::kError && text() == spelling;
   }
   void advance() {
+    if (sink_ && current_.kind == GoToken::Kind::kIdentifier)
+      sink_->identifier(declaration_index_, in_body_, previous_.kind == GoToken::Kind::kOperator && previous_text_ == ".",
+                        text());
     previous_ = current_;
     previous_text_ = text();
     current_ = tokens_.next();
@@ -220,7 +243,10 @@ class DeclarationScanner {
       if (depth == 0 && current_.kind == GoToken::Kind::kOpen && text() == "{" &&
           !(previous_.kind == GoToken::Kind::kIdentifier && (previous_text_ == "struct" || previous_text_ == "interface"))) {
         declaration.body_begin = current_.begin;
-        if (!group()) return false;
+        in_body_ = true;
+        bool closed = group();
+        in_body_ = false;
+        if (!closed) return false;
         declaration.body_end = declaration.end = previous_.end;
         return true;
       }
@@ -236,6 +262,9 @@ class DeclarationScanner {
 
   std::string_view source_;
   GoScanner tokens_;
+  GoIdentifierSink* sink_;
+  size_t declaration_index_ = 0;
+  bool in_body_ = false;
   GoToken current_;
   GoToken previous_;
   std::string_view previous_text_;
@@ -243,8 +272,8 @@ class DeclarationScanner {
 
 }  // namespace
 
-std::optional<std::vector<GoDeclaration>> scan_go_declarations(std::string_view source) {
-  return DeclarationScanner(source).run();
+std::optional<std::vector<GoDeclaration>> scan_go_declarations(std::string_view source, GoIdentifierSink* sink) {
+  return DeclarationScanner(source, sink).run();
 }
 
 }  // namespace patchgate::lang

@@ -49,9 +49,19 @@ struct GoDeclaration {
   std::string_view receiver;  // methods: the receiver's type, without `*` or type parameters
 };
 
+// Told every identifier a declaration scan passes: the index of the declaration it is in,
+// whether it is in that declaration's function body, and whether it follows a `.` (a field,
+// a method, another package's member).
+class GoIdentifierSink {
+ public:
+  virtual ~GoIdentifierSink() = default;
+  virtual void identifier(size_t declaration, bool in_body, bool after_dot, std::string_view name) = 0;
+};
+
 // The file's top-level declarations in order. nullopt when the text is not a sequence of
 // top-level declarations as far as tokens show (an unterminated literal or comment, unbalanced
 // brackets, a statement outside a function): such a file is parsed whole.
-std::optional<std::vector<GoDeclaration>> scan_go_declarations(std::string_view source);
+std::optional<std::vector<GoDeclaration>> scan_go_declarations(std::string_view source,
+                                                               GoIdentifierSink* sink = nullptr);
 
 }  // namespace patchgate::lang
