@@ -17,6 +17,8 @@
 #      throughput as a fraction of it; also the same parse with patchgate's tree arenas
 #      (parse_throughput --arena), the floor of patchgate's own parse, and the fraction of that.
 # Rows 3 and 4 are each the median of three runs (peak RSS: the largest of the three).
+# Both repositories are committed and packed (bench/lib.sh commit_packed), as a clone is; the
+# staged blobs are loose.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=${PATCHGATE_BIN:-$root/build/patchgate}
@@ -79,7 +81,7 @@ echo "bench: copying the Go standard library from $goroot/src into a git reposit
 cp -rL "$goroot/src" "$std"
 git -C "$std" init -q
 git -C "$std" add -A >/dev/null
-git -C "$std" commit -qm "Go standard library" >/dev/null
+commit_packed "$std" "Go standard library"
 # Five files of net/http that import sync and time get a type with a lock and five methods each.
 mapfile -t targets < <(cd "$std/net/http" && grep -l '"sync"' ./*.go | xargs grep -l '"time"' | grep -v _test.go | sort | head -5)
 i=0
