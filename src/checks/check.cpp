@@ -1,6 +1,8 @@
 #include "checks/check.h"
 
+#include <map>
 #include <set>
+#include <string_view>
 #include <stdexcept>
 
 #include "core/git/source_tree.h"
@@ -52,10 +54,16 @@ bool GoPackageContext::base_may_declare(const std::vector<const go::Function*>& 
     if (file.status == git::FileStatus::kAdded || git::parent_dir(file.old_path) != package_.dir()) continue;
     auto text = base_reader_(file.old_path);
     if (!text) return true;  // unreadable: let the loader say so
+    // Each distinct word is looked for once per file: a change adding a type's methods asks for
+    // the same receiver every time, and a word that is absent costs a pass over the whole text.
+    std::map<std::string_view, bool> found;
+    auto contains = [&](const std::string& word) {
+      auto [it, added] = found.emplace(word, false);
+      if (added) it->second = text->find(word) != std::string::npos;
+      return it->second;
+    };
     for (const go::Function* fn : functions)
-      if (text->find(fn->name) != std::string::npos &&
-          (fn->receiver_type.empty() || text->find(fn->receiver_type) != std::string::npos))
-        return true;
+      if ((fn->receiver_type.empty() || contains(fn->receiver_type)) && contains(fn->name)) return true;
   }
   return false;
 }
