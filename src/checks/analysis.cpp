@@ -304,8 +304,8 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
   }
   // A directory holds up to two packages (`http` and the external tests' `http_test`): parse
   // only those a changed file belongs to. A clause the text scan cannot read keeps every file.
+  std::vector<std::string> clauses;  // of contents, read from the text
   if (changed) {
-    std::vector<std::string> clauses;
     std::set<std::string> touched;
     bool readable = true;
     for (const auto& [path, content] : contents) {
@@ -315,18 +315,24 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
     }
     if (readable) {
       std::vector<std::pair<std::string, std::string>> kept;
+      std::vector<std::string> kept_clauses;
       for (size_t i = 0; i < contents.size(); ++i) {
-        if (touched.count(clauses[i])) kept.push_back(std::move(contents[i]));
-        else out.untouched_packages.insert(contents[i].first);
+        if (touched.count(clauses[i])) {
+          kept.push_back(std::move(contents[i]));
+          kept_clauses.push_back(std::move(clauses[i]));
+        } else {
+          out.untouched_packages.insert(contents[i].first);
+        }
       }
       contents = std::move(kept);
+      clauses = std::move(kept_clauses);
     }
   }
   // With a change to analyse, the bodies no rule can need for it are not parsed.
   skipped_bodies.resize(contents.size());
   if (changed && partial) {
     std::map<std::string, std::vector<size_t>> by_clause;
-    for (size_t i = 0; i < contents.size(); ++i) by_clause[clause_of(contents[i].second)].push_back(i);
+    for (size_t i = 0; i < contents.size(); ++i) by_clause[clauses[i]].push_back(i);
     for (const auto& [clause, members] : by_clause) {
       std::vector<go::PlanFile> files;
       for (size_t i : members) {

@@ -117,6 +117,19 @@ GoToken GoScanner::next() {
 
 namespace {
 
+// Go inserts a semicolon at a line break after these (the spec's "Semicolons"): identifiers
+// (break, continue, fallthrough and return among them; no other keyword ends a line),
+// literals, closing brackets, ++ and --.
+bool ends_statement(const GoToken& token, std::string_view spelling) {
+  switch (token.kind) {
+    case GoToken::Kind::kIdentifier:
+    case GoToken::Kind::kLiteral:
+    case GoToken::Kind::kClose: return true;
+    case GoToken::Kind::kOperator: return spelling == "++" || spelling == "--";
+    default: return false;
+  }
+}
+
 // Walks the top-level declarations of a file, one token of lookahead.
 class DeclarationScanner {
  public:
@@ -165,17 +178,6 @@ class DeclarationScanner {
     previous_ = current_;
     previous_text_ = text();
     current_ = tokens_.next();
-  }
-  // Go inserts a semicolon at a line break after these (the spec's "Semicolons").
-  bool ends_statement(const GoToken& token, std::string_view spelling) const {
-    switch (token.kind) {
-      case GoToken::Kind::kLiteral:
-      case GoToken::Kind::kClose: return true;
-      case GoToken::Kind::kIdentifier:
-        return true;  // including break, continue, fallthrough and return; no other keyword ends a declaration
-      case GoToken::Kind::kOperator: return spelling == "++" || spelling == "--";
-      default: return false;
-    }
   }
   bool at_statement_end(bool seen) const {
     if (current_.kind == GoToken::Kind::kEnd) return true;
@@ -274,6 +276,51 @@ class DeclarationScanner {
 
 std::optional<std::vector<GoDeclaration>> scan_go_declarations(std::string_view source, GoIdentifierSink* sink) {
   return DeclarationScanner(source, sink).run();
+}
+
+// The names a `type`, `var` or `const` declaration declares: the leading `a, b` of each spec
+// (a type spec's first name only), in a group or alone.
+std::vector<std::string_view> go_declared_names(std::string_view source, const GoDeclaration& d) {
+  std::vector<std::string_view> out;
+  const bool type = d.kind == GoDeclaration::Kind::kType;
+  GoScanner tokens(source, d.begin, d.end);
+  tokens.next();  // the keyword
+  GoToken token = tokens.next();
+  const bool group = token.kind == GoToken::Kind::kOpen && tokens.text(token) == "(";
+  if (group) token = tokens.next();
+  bool spec_start = true;  // the next token begins a spec
+  bool in_names = false;   // after a spec's first name, where `, name` may follow
+  bool want_name = false;  // after that comma
+  int depth = 0;
+  GoToken previous;
+  bool have_previous = false;
+  for (; token.kind != GoToken::Kind::kEnd && token.kind != GoToken::Kind::kError;
+       previous = token, have_previous = true, token = tokens.next()) {
+    std::string_view text = tokens.text(token);
+    if (group && depth == 0) {
+      if (text == ")") break;
+      if (text == ";" || (have_previous && token.newline_before && ends_statement(previous, tokens.text(previous)))) {
+        spec_start = true;
+        in_names = want_name = false;
+        if (text == ";") continue;
+      }
+    }
+    if (depth == 0 && (spec_start || want_name) && token.kind == GoToken::Kind::kIdentifier) {
+      out.push_back(text);
+      in_names = !type;
+      spec_start = want_name = false;
+      continue;
+    }
+    if (depth == 0 && in_names && text == ",") {
+      want_name = true;
+      in_names = false;
+      continue;
+    }
+    spec_start = in_names = want_name = false;
+    if (token.kind == GoToken::Kind::kOpen) ++depth;
+    if (token.kind == GoToken::Kind::kClose) --depth;
+  }
+  return out;
 }
 
 }  // namespace patchgate::lang

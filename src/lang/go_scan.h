@@ -64,4 +64,8 @@ class GoIdentifierSink {
 std::optional<std::vector<GoDeclaration>> scan_go_declarations(std::string_view source,
                                                                GoIdentifierSink* sink = nullptr);
 
+// The names a `type`, `var` or `const` declaration of `source` declares: the leading `a, b`
+// of each spec (a type spec's first name only), in a group or alone.
+std::vector<std::string_view> go_declared_names(std::string_view source, const GoDeclaration& declaration);
+
 }  // namespace patchgate::lang

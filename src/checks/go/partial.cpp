@@ -11,73 +11,14 @@
 namespace patchgate::checks::go {
 
 using lang::GoDeclaration;
-using lang::GoScanner;
-using lang::GoToken;
 
 namespace {
 
 using Id = uint32_t;
 constexpr Id kNone = UINT32_MAX;
 
-// Go inserts a semicolon at a line break after these.
-bool ends_statement(const GoScanner& tokens, const GoToken& token) {
-  switch (token.kind) {
-    case GoToken::Kind::kIdentifier:
-    case GoToken::Kind::kLiteral:
-    case GoToken::Kind::kClose: return true;
-    case GoToken::Kind::kOperator: return tokens.text(token) == "++" || tokens.text(token) == "--";
-    default: return false;
-  }
-}
-
-// The names a `type`, `var` or `const` declaration declares: the leading `a, b` of each spec
-// (a type spec's first name only), in a group or alone.
-std::vector<std::string_view> declared_names(std::string_view source, const GoDeclaration& d) {
-  std::vector<std::string_view> out;
-  const bool type = d.kind == GoDeclaration::Kind::kType;
-  GoScanner tokens(source, d.begin, d.end);
-  tokens.next();  // the keyword
-  GoToken token = tokens.next();
-  const bool group = token.kind == GoToken::Kind::kOpen && tokens.text(token) == "(";
-  if (group) token = tokens.next();
-  bool spec_start = true;  // the next token begins a spec
-  bool in_names = false;   // after a spec's first name, where `, name` may follow
-  bool want_name = false;  // after that comma
-  int depth = 0;
-  GoToken previous;
-  bool have_previous = false;
-  for (; token.kind != GoToken::Kind::kEnd && token.kind != GoToken::Kind::kError;
-       previous = token, have_previous = true, token = tokens.next()) {
-    std::string_view text = tokens.text(token);
-    if (group && depth == 0) {
-      if (text == ")") break;
-      if (text == ";" || (have_previous && token.newline_before && ends_statement(tokens, previous))) {
-        spec_start = true;
-        in_names = want_name = false;
-        if (text == ";") continue;
-      }
-    }
-    if (depth == 0 && (spec_start || want_name) && token.kind == GoToken::Kind::kIdentifier) {
-      out.push_back(text);
-      in_names = !type;
-      spec_start = want_name = false;
-      continue;
-    }
-    if (depth == 0 && in_names && text == ",") {
-      want_name = true;
-      in_names = false;
-      continue;
-    }
-    spec_start = in_names = want_name = false;
-    if (token.kind == GoToken::Kind::kOpen) ++depth;
-    if (token.kind == GoToken::Kind::kClose) --depth;
-  }
-  return out;
-}
-
 // One file's declarations with their identifiers, numbered within the file (the package-wide
-// numbering is made after, one lookup per distinct name): the part of a plan that can run on
-// several threads.
+// numbering is made after, one lookup per distinct name).
 struct FileScan {
   bool ok = false;
   std::vector<std::string_view> names;  // local id -> name
@@ -176,7 +117,7 @@ FileScan scan_file(const PlanFile& file) {
     entry.selectors = std::move(lists.selectors);
     if (d.kind == GoDeclaration::Kind::kType || d.kind == GoDeclaration::Kind::kVar ||
         d.kind == GoDeclaration::Kind::kConst)
-      for (std::string_view name : declared_names(file.source, d)) entry.declared.push_back(identifiers.number(name));
+      for (std::string_view name : lang::go_declared_names(file.source, d)) entry.declared.push_back(identifiers.number(name));
     if (file.touched) {
       int first = line_of(previous_end), last = line_of(d.end > d.begin ? d.end - 1 : d.begin);
       if (line_of(d.begin) > first) ++first;  // the line the previous declaration ends on is its own
