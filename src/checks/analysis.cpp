@@ -9,10 +9,12 @@
 #include <cstdlib>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "checks/check.h"
 #include "checks/go/model/syntax.h"
@@ -191,8 +193,7 @@ std::string clause_of(std::string_view source) {
   return std::string(source.substr(at, end - at));
 }
 
-// Threads joined however the scope that made them ends. A body may wait() for the go-ahead,
-// which is false (stop) if the scope ends without go().
+// Threads joined however the scope that made them ends.
 class Helpers {
  public:
   Helpers() = default;
@@ -202,32 +203,94 @@ class Helpers {
 
   template <typename Body>
   void start(Body body) { threads_.emplace_back(std::move(body)); }
-  // In a helper: blocks until go() (true) or the end of the scope without it (false).
-  bool wait() {
-    std::unique_lock<std::mutex> hold(lock_);
-    changed_.wait(hold, [&] { return state_ != State::kWaiting; });
-    return state_ == State::kGo;
-  }
-  void go() { set(State::kGo); }
   void join() {
-    set(State::kStop);  // no effect after go()
     for (auto& thread : threads_) thread.join();
     threads_.clear();
   }
 
  private:
-  enum class State { kWaiting, kGo, kStop };
-  void set(State state) {
+  std::vector<std::thread> threads_;
+};
+
+// Helper threads that join the calling thread in successive loops over indices (run), each
+// with a parser of its own; joined however the scope that made them ends. A helper sets itself
+// up (its heap, its tree arena, its parser) as soon as it starts, while the caller reads.
+class Crew {
+ public:
+  using Body = std::function<void(size_t, lang::Parser&)>;
+  // `arenas` receives one tree arena per helper: trees it parses live there.
+  Crew(unsigned helpers, std::deque<lang::TreeArena>& arenas) {
+    for (unsigned t = 0; t < helpers; ++t)
+      threads_.emplace_back([this, &arena = arenas.emplace_back()] {
+        advise_heap();
+        lang::TreeArena::Use use(arena);
+        lang::Parser own(lang::go_language());
+        for (uint64_t seen = 0;;) {
+          {
+            std::unique_lock<std::mutex> hold(lock_);
+            changed_.wait(hold, [&] { return stopping_ || round_ != seen; });
+            if (stopping_) return;
+            seen = round_;
+          }
+          work(own);
+          std::lock_guard<std::mutex> hold(lock_);
+          if (--busy_ == 0) changed_.notify_all();
+        }
+      });
+  }
+  Crew(const Crew&) = delete;
+  Crew& operator=(const Crew&) = delete;
+  ~Crew() {
     {
       std::lock_guard<std::mutex> hold(lock_);
-      if (state_ == State::kWaiting) state_ = state;
+      stopping_ = true;
     }
     changed_.notify_all();
+    for (auto& thread : threads_) thread.join();
   }
+
+  // body(i, a parser) for every i < count, here (with `parser`) and on the helpers; returns
+  // when all are done, rethrowing the first exception a body threw.
+  void run(size_t count, const Body& body, lang::Parser& parser) {
+    {
+      std::lock_guard<std::mutex> hold(lock_);
+      body_ = &body;
+      count_ = count;
+      next_ = 0;
+      busy_ = threads_.size();
+      ++round_;
+    }
+    changed_.notify_all();
+    work(parser);
+    std::unique_lock<std::mutex> hold(lock_);
+    changed_.wait(hold, [&] { return busy_ == 0; });
+    body_ = nullptr;
+    if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
+  }
+
+ private:
+  void work(lang::Parser& parser) {
+    for (size_t i = next_++; i < count_; i = next_++) {
+      try {
+        (*body_)(i, parser);
+      } catch (...) {
+        std::lock_guard<std::mutex> hold(lock_);
+        if (!failure_) failure_ = std::current_exception();
+        next_ = count_;
+      }
+    }
+  }
+
   std::mutex lock_;
-  std::condition_variable changed_;
-  State state_ = State::kWaiting;
+  std::condition_variable changed_;  // a new round or stopping (for helpers); a round done (for run)
   std::vector<std::thread> threads_;
+  const Body* body_ = nullptr;
+  size_t count_ = 0;
+  std::atomic<size_t> next_{0};
+  size_t busy_ = 0;  // helpers still in the round
+  uint64_t round_ = 0;
+  bool stopping_ = false;
+  std::exception_ptr failure_;
 };
 
 // The Go files of one directory at one revision, parsed and grouped by package clause.
@@ -268,22 +331,10 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
       trees[i] = with.reparse(*same->second, std::move(content), kParseTimeoutMicros);
     if (trees[i]) go::flatten(trees[i].root(), node_lists[i]);  // while the thread is here; indexing needs it
   };
-  // The pre-commit case is one package: its files are parsed on the threads the pool would
-  // otherwise leave idle. They start before the blobs are read, so that a new thread's set-up
-  // (its heap, its arena, its parser) overlaps the reading, and wait for the list.
-  std::vector<size_t> order;  // the files to parse, largest first
-  std::atomic<size_t> next{0};
-  auto work = [&](lang::Parser& with) {
-    for (size_t i = next++; i < order.size(); i = next++) parse_one(order[i], with);
-  };
-  Helpers helpers;
-  for (unsigned t = 1; t < threads; ++t)
-    helpers.start([&, &arena = arenas.emplace_back()] {
-      advise_heap();
-      lang::TreeArena::Use use(arena);
-      lang::Parser own(lang::go_language());
-      if (helpers.wait()) work(own);
-    });
+  // The pre-commit case is one package: its files are planned and parsed on the threads the
+  // pool would otherwise leave idle. They start before the blobs are read, so that a new
+  // thread's set-up (its heap, its arena, its parser) overlaps the reading.
+  Crew crew(threads - 1, arenas);
   {
     std::lock_guard<std::mutex> hold(git_lock);
     for (const auto& path : tree.list_dir(dir)) {
@@ -339,7 +390,9 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
         auto it = changed->find(contents[i].first);
         files.push_back({contents[i].first, contents[i].second, it == changed->end() ? nullptr : &it->second->touched_lines});
       }
-      go::PartialPlan plan(files);
+      go::PartialPlan plan(files, [&](size_t count, const std::function<void(size_t)>& body) {
+        crew.run(count, [&](size_t i, lang::Parser&) { body(i); }, parser);
+      });
       if (plan.whole()) continue;
       for (size_t k = 0; k < members.size(); ++k) skipped_bodies[members[k]] = plan.skipped(k);
       out.plans.emplace(clause, std::move(plan));
@@ -347,14 +400,12 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
   }
   trees.resize(contents.size());
   node_lists.resize(contents.size());
-  order.resize(contents.size());
+  std::vector<size_t> order(contents.size());  // the files to parse, largest first
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (threads > 1)  // one big file (server.go is a fifth of net/http) must not start last
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return contents[a].second.size() > contents[b].second.size(); });
-  helpers.go();
-  work(parser);
-  helpers.join();
+  crew.run(order.size(), [&](size_t k, lang::Parser& with) { parse_one(order[k], with); }, parser);
   for (size_t i = 0; i < contents.size(); ++i) {
     lang::Tree& parsed = trees[i];
     const std::string& path = contents[i].first;

@@ -282,7 +282,8 @@ PartialPlan::~PartialPlan() = default;
 PartialPlan::PartialPlan(PartialPlan&&) noexcept = default;
 PartialPlan& PartialPlan::operator=(PartialPlan&&) noexcept = default;
 
-PartialPlan::PartialPlan(const std::vector<PlanFile>& files) : index_(std::make_unique<Index>()) {
+PartialPlan::PartialPlan(const std::vector<PlanFile>& files, const ForEach& for_each)
+    : index_(std::make_unique<Index>()) {
   Index& x = *index_;
   skipped_.resize(files.size());
   auto give_up = [&](std::string why) {
@@ -291,11 +292,14 @@ PartialPlan::PartialPlan(const std::vector<PlanFile>& files) : index_(std::make_
     for (auto& ranges : skipped_) ranges.clear();
   };
 
-  // Every declaration, its identifiers, and whether the change touches it. (Two threads were
-  // no faster for net/http: a new thread's first allocations fault in its heap.)
-  std::vector<FileScan> scans;
-  scans.reserve(files.size());
-  for (const PlanFile& file : files) scans.push_back(scan_file(file));
+  // Every declaration, its identifiers, and whether the change touches it: each file on its
+  // own, the largest first (so that on two threads neither is left with one big file at the end).
+  std::vector<FileScan> scans(files.size());
+  std::vector<size_t> order(files.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return files[a].source.size() > files[b].source.size(); });
+  for_each(order.size(), [&](size_t k) { scans[order[k]] = scan_file(files[order[k]]); });
   for (size_t f = 0; f < files.size(); ++f) {
     FileScan& scan = scans[f];
     if (!scan.ok) {

@@ -22,6 +22,7 @@
 // What only the analysis can tell is checked after it: go::partial_analysis_complete.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,8 +43,14 @@ struct PlanFile {
 
 class PartialPlan {
  public:
-  // A plan for one package's files. whole() when any file does not scan.
-  explicit PartialPlan(const std::vector<PlanFile>& files);
+  // Runs body(i) for every i < count, in any order, perhaps on several threads at once.
+  using ForEach = std::function<void(size_t count, const std::function<void(size_t)>& body)>;
+  // A plan for one package's files. whole() when any file does not scan. Each file is
+  // scanned by for_each's body (the rest of the plan needs them all, on this thread).
+  explicit PartialPlan(const std::vector<PlanFile>& files, const ForEach& for_each = serial);
+  static void serial(size_t count, const std::function<void(size_t)>& body) {
+    for (size_t i = 0; i < count; ++i) body(i);
+  }
   ~PartialPlan();
   PartialPlan(PartialPlan&&) noexcept;
   PartialPlan& operator=(PartialPlan&&) noexcept;
