@@ -119,6 +119,58 @@ std::string compare_skeleton(const std::string& source) {
   return "";
 }
 
+bool has_descendant(TSNode node, const char* type) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
+    TSNode child = ts_node_named_child(node, i);
+    if (std::strcmp(ts_node_type(child), type) == 0 || has_descendant(child, type)) return true;
+  }
+  return false;
+}
+
+// The insides of the outermost composite literals' braces under node.
+void outermost_literals(TSNode node, std::vector<std::pair<uint32_t, uint32_t>>& out) {
+  for (uint32_t i = 0; i < ts_node_named_child_count(node); ++i) {
+    TSNode child = ts_node_named_child(node, i);
+    if (std::strcmp(ts_node_type(child), "composite_literal") == 0) {
+      TSNode body = ts_node_child_by_field_name(child, "body", 4);
+      out.emplace_back(ts_node_start_byte(body) + 1, ts_node_end_byte(body) - 1);
+    } else {
+      outermost_literals(child, out);
+    }
+  }
+}
+
+// "" when the scan's literal ranges of each `var` declaration are exactly the insides of its
+// outermost composite literals (none when it holds a function literal or type), and a parse without
+// them has every declaration's tree outside them.
+std::string compare_literals(const std::string& source) {
+  auto scanned = lang::scan_go_declarations(source);
+  if (!scanned) return "the scan declined the file";
+  lang::Parser parser(lang::go_language());
+  lang::Tree whole = parser.parse(source);
+  std::vector<TSNode> parsed = declarations_of(whole);
+  if (parsed.size() != scanned->size()) return "declaration count";
+  std::vector<std::pair<uint32_t, uint32_t>> all;
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const lang::GoDeclaration& d = (*scanned)[i];
+    std::vector<std::pair<uint32_t, uint32_t>> expected;
+    // (Any `func`, a literal's or a type's, makes the scan note none.)
+    if (std::strcmp(ts_node_type(parsed[i]), "var_declaration") == 0 && !has_descendant(parsed[i], "func_literal") &&
+        !has_descendant(parsed[i], "function_type"))
+      outermost_literals(parsed[i], expected);
+    if (d.literals != expected) return "declaration " + std::to_string(i) + ": literals";
+    all.insert(all.end(), d.literals.begin(), d.literals.end());
+  }
+  lang::Tree without = parser.parse_without(source, all);
+  if (without.has_error() && !whole.has_error()) return "the parse without literals has syntax errors";
+  std::vector<TSNode> kept = declarations_of(without);
+  if (kept.size() != parsed.size()) return "declaration count without literals";
+  for (size_t i = 0; i < parsed.size(); ++i)
+    if ((*scanned)[i].literals.empty() && sexp(parsed[i]) != sexp(kept[i]))
+      return "declaration " + std::to_string(i) + " changed without the literals";
+  return "";
+}
+
 }  // namespace
 
 TEST_CASE("go scan: declarations and bodies agree with the parse on hard cases", "[scan]") {
@@ -165,7 +217,7 @@ TEST_CASE("go scan: agrees with the parse on the standard library's packages, an
   RunResult goroot = run({"go", "env", "GOROOT"}, fs::current_path().string());
   REQUIRE(goroot.code == 0);
   std::string root = goroot.out.substr(0, goroot.out.find('\n'));
-  size_t files = 0;
+  size_t files = 0, literals = 0;
   // Packages with much generic, assembly-backed, cgo and generated code.
   for (const char* dir : {"net/http", "sync", "runtime", "go/types", "sort", "math/big", "os", "reflect"}) {
     for (const auto& entry : fs::directory_iterator(fs::path(root) / "src" / dir)) {
@@ -174,8 +226,53 @@ TEST_CASE("go scan: agrees with the parse on the standard library's packages, an
       INFO(entry.path().string());
       CHECK(compare_with_parse(source).empty());
       CHECK(compare_skeleton(source).empty());
+      CHECK(compare_literals(source) == "");
+      for (const auto& d : lang::scan_go_declarations(source).value_or(std::vector<lang::GoDeclaration>{}))
+        literals += d.literals.size();
       ++files;
     }
   }
   CHECK(files > 500);
+  CHECK(literals > 200);  // net/http's tests alone have over a hundred tables
+}
+
+TEST_CASE("go scan: a variable's composite literals, and only those, are noted", "[scan]") {
+  const std::string source = R"(package p
+
+var table = []struct {
+	in, out string
+}{
+	{"a", "b"},
+	{in: "c", out: strings.Repeat("d", 3)},
+}
+
+var (
+	m = map[string]struct{}{"x": {}}
+	g = Pair[int]{1, 2}
+	arr = [...]T{{1}, {2}}
+	p = &T{A: 1}
+)
+
+var f = []T{{F: func() int { return 1 }}}
+
+var t struct{ a int }
+
+const c = T{}
+
+func init() { _ = []int{1, 2} }
+)";
+  CHECK(compare_literals(source).empty());
+  auto scanned = lang::scan_go_declarations(source);
+  REQUIRE(scanned);
+  auto texts = [&](size_t i) {
+    std::vector<std::string> out;
+    for (auto [begin, end] : (*scanned)[i].literals) out.push_back(source.substr(begin, end - begin));
+    return out;
+  };
+  CHECK(texts(1) == std::vector<std::string>{"\n\t{\"a\", \"b\"},\n\t{in: \"c\", out: strings.Repeat(\"d\", 3)},\n"});
+  CHECK(texts(2) == std::vector<std::string>{"\"x\": {}", "1, 2", "{1}, {2}", "A: 1"});
+  CHECK(texts(3).empty());  // a function literal: code, not data
+  CHECK(texts(4).empty());  // a struct type, not a literal
+  CHECK(texts(5).empty());  // constants are not noted
+  CHECK(texts(6).empty());  // nor function bodies
 }

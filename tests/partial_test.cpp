@@ -226,3 +226,58 @@ TEST_CASE("partial parse: findings that need unchanged bodies are the whole pars
     CHECK(partial == whole);
   }
 }
+
+TEST_CASE("partial plan: a skipped function's comments, and an untouched table's values, are skipped too", "[partial]") {
+  const std::string old =
+      "package p\n"                                        // 1
+      "\n"                                                 // 2
+      "import \"sync\"\n"                                  // 3
+      "\n"                                                 // 4
+      "type Case struct{ in, out string }\n"               // 5
+      "\n"                                                 // 6
+      "var cases = []Case{ // the table\n"                 // 7
+      "\t{in: \"a\", out: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},\n"
+      "\t{in: \"b\", out: \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"},\n"
+      "\t{in: \"c\", out: \"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\"},\n"
+      "}\n"                                                // 11
+      "\n"                                                 // 12
+      "var locks = []*sync.Mutex{\n"                       // 13: names a lock type: kept
+      "\tnew(sync.Mutex), new(sync.Mutex), new(sync.Mutex), new(sync.Mutex), new(sync.Mutex), new(sync.Mutex),\n"
+      "\tnew(sync.Mutex), new(sync.Mutex), new(sync.Mutex), new(sync.Mutex), new(sync.Mutex), new(sync.Mutex),\n"
+      "\tnew(sync.Mutex), new(sync.Mutex), new(sync.Mutex), new(sync.Mutex), new(sync.Mutex), new(sync.Mutex),\n"
+      "}\n"                                                // 17
+      "\n"                                                 // 18
+      "// untouched is documented here.\n"                 // 19
+      "// It says nothing a rule reads.\n"                 // 20
+      "func untouched() {\n"                               // 21
+      "}\n"                                                // 22
+      "\n"                                                 // 23
+      "// touched is documented here.\n"                   // 24
+      "func touched() {\n"                                 // 25
+      "\tprintln(1)\n"                                     // 26
+      "}\n";                                               // 27
+  auto text = [&](const std::pair<uint32_t, uint32_t>& range) { return old.substr(range.first, range.second - range.first); };
+  SECTION("a change elsewhere") {
+    Planned p = plan({{"p.go", old, {{26, 26}}}});
+    REQUIRE_FALSE(p.plan.whole());
+    CHECK(p.kept == std::vector<std::string>{"touched"});
+    CHECK(p.plan.skipped_literals() == 1);
+    std::vector<std::string> skipped;
+    for (const auto& range : p.plan.skipped(0)) skipped.push_back(text(range));
+    REQUIRE(skipped.size() == 3);
+    CHECK(skipped[0].rfind(" // the table\n\t{in: \"a\"", 0) == 0);  // the inside of the table's braces
+    CHECK(skipped[0].size() > 3 * 80);
+    CHECK(skipped[1] == "\n// untouched is documented here.\n// It says nothing a rule reads.\n");
+    CHECK(skipped[2] == "{\n}");
+  }
+  SECTION("a change to the type the table holds") {
+    Planned p = plan({{"p.go", old, {{5, 5}}}});
+    REQUIRE_FALSE(p.plan.whole());
+    CHECK(p.plan.skipped_literals() == 0);
+  }
+  SECTION("a change to the table") {
+    Planned p = plan({{"p.go", old, {{9, 9}}}});
+    REQUIRE_FALSE(p.plan.whole());
+    CHECK(p.plan.skipped_literals() == 0);
+  }
+}

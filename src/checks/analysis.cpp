@@ -486,7 +486,8 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
       }
   for (const auto& [name, plan] : parsed.plans)
     result.partial_note += dir + " (" + name + "): " + std::to_string(plan.kept_bodies()) + " bodies parsed, " +
-                           std::to_string(plan.skipped_bodies()) + " skipped\n";
+                           std::to_string(plan.skipped_bodies()) + " skipped; " + std::to_string(plan.skipped_literals()) +
+                           " literals skipped\n";
   for (const auto& path : parsed.unreadable) result.errors.push_back({path, "cannot read the file at the new revision"});
   for (const auto& path : parsed.timed_out)
     if (changed_go.count(path)) result.timed_out.push_back(path);

@@ -162,6 +162,7 @@ class DeclarationScanner {
         advance();
         if (!to_statement_end(declaration)) return std::nullopt;
       }
+      if (declaration.kind != GoDeclaration::Kind::kVar) declaration.literals.clear();
       out.push_back(declaration);
     }
   }
@@ -187,20 +188,45 @@ class DeclarationScanner {
 
   // Consumes tokens to the end of the statement the declaration is (a `;`, written or
   // inserted at a line break, with every bracket closed).
+  // Notes the outermost composite literals' insides on the way (GoDeclaration::literals): a
+  // `{` after a type's last token (a name, `]`, or a struct type's `}`), not after `struct`
+  // or `interface`; none at all once a `func` shows (a literal's body could be code).
   bool to_statement_end(GoDeclaration& declaration) {
     int depth = 0;
     bool seen = false;
+    bool code = false;
+    int literal_depth = -1;  // the depth inside the literal being noted, or -1
     for (;;) {
       if (current_.kind == GoToken::Kind::kError) return false;
       if (depth == 0 && at_statement_end(seen)) break;
       if (current_.kind == GoToken::Kind::kEnd) return false;  // a bracket left open
-      if (current_.kind == GoToken::Kind::kOpen) ++depth;
-      if (current_.kind == GoToken::Kind::kClose && --depth < 0) return false;
+      if (current_.kind == GoToken::Kind::kIdentifier && text() == "func") code = true;
+      if (current_.kind == GoToken::Kind::kOpen) {
+        if (literal_depth < 0 && seen && text() == "{" && opens_literal()) {
+          literal_depth = depth + 1;
+          declaration.literals.emplace_back(current_.end, current_.end);
+        }
+        ++depth;
+      }
+      if (current_.kind == GoToken::Kind::kClose) {
+        if (depth == literal_depth) {
+          declaration.literals.back().second = current_.begin;
+          literal_depth = -1;
+        }
+        if (--depth < 0) return false;
+      }
       declaration.end = current_.end;
       seen = true;
       advance();
     }
+    if (code) declaration.literals.clear();
     return seen;
+  }
+  // At a `{`: whether the token before ends a type, so that the brace opens a literal's value.
+  bool opens_literal() const {
+    if (previous_.kind == GoToken::Kind::kIdentifier)
+      return previous_text_ != "struct" && previous_text_ != "interface" && previous_text_ != "func";
+    return previous_text_ == "]" || previous_text_ == "}";
   }
 
   // Consumes a balanced bracket group starting at the current (opening) token.

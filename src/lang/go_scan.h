@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace patchgate::lang {
@@ -47,6 +48,9 @@ struct GoDeclaration {
   uint32_t body_end = 0;
   std::string_view name;      // functions and methods
   std::string_view receiver;  // methods: the receiver's type, without `*` or type parameters
+  // `var` declarations without a function literal: the insides of their outermost composite
+  // literals' braces (`[]T{` to `}`, exclusive), in order; the tables of table-driven tests.
+  std::vector<std::pair<uint32_t, uint32_t>> literals;
 };
 
 // Told every identifier a declaration scan passes: the index of the declaration it is in,

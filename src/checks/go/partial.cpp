@@ -131,6 +131,10 @@ FileScan scan_file(const PlanFile& file) {
 
 }  // namespace
 
+// A literal's inside is skipped only from this size: each skipped range costs the parser a
+// switch of ranges, more than parsing a few short values.
+constexpr uint32_t kSmallestSkippedLiteral = 256;
+
 struct PartialPlan::Index {
   struct Declaration {
     size_t file = 0;
@@ -424,15 +428,43 @@ PartialPlan::PartialPlan(const std::vector<PlanFile>& files, const ForEach& for_
     close_calls();
   }
 
-  for (Index::Declaration& d : x.declarations) {
+  // A skipped body goes with the comments before its function (its doc, and any between it and
+  // the declaration before): once bodies are skipped, comments are half of the rest of a file,
+  // and no rule reads those of a function it does not walk. The line the declaration before
+  // ends on stays, with any comment trailing it.
+  //
+  // So do the insides of an untouched variable's composite literals (a test's table of cases),
+  // unless its declaration names what the change touches or carries (its findings could cite
+  // the change), or a name a package-wide index or a rule may read outside a function.
+  std::vector<bool> sensitive = carried;
+  for (const char* name : {"chan", "make", "new", "go", "select", "Mutex", "RWMutex", "Locker", "Once", "Lock",
+                           "Unlock", "RLock", "RUnlock", "TryLock", "Cond", "NewCond", "WaitGroup", "Group",
+                           "WithContext", "Context", "Background", "TODO", "sync", "atomic", "context", "errgroup"})
+    if (Id id = x.find(name); id != kNone) sensitive[id] = true;
+  for (size_t i = 0; i < x.declarations.size(); ++i) {
+    Index::Declaration& d = x.declarations[i];
     d.d.name = d.d.receiver = {};  // views of the text, which the plan outlives
+    if (d.d.kind == GoDeclaration::Kind::kVar && !d.touched && !d.d.literals.empty() &&
+        std::none_of(d.head.begin(), d.head.end(), [&](Id id) { return sensitive[id]; })) {
+      for (const auto& [begin, end] : d.d.literals)
+        if (end - begin >= kSmallestSkippedLiteral) {
+          skipped_[d.file].emplace_back(begin, end);
+          ++skipped_literals_;
+        }
+    }
     if (!d.d.body_end) continue;
     if (d.kept) {
       ++kept_;
-    } else {
-      ++skipped_count_;
-      skipped_[d.file].emplace_back(d.d.body_begin, d.d.body_end);
+      continue;
     }
+    ++skipped_count_;
+    if (i > 0 && x.declarations[i - 1].file == d.file) {
+      std::string_view text = files[d.file].source;
+      size_t line_end = text.find('\n', x.declarations[i - 1].d.end);
+      if (line_end != std::string_view::npos && line_end + 1 < d.d.begin)
+        skipped_[d.file].emplace_back(static_cast<uint32_t>(line_end + 1), d.d.begin);
+    }
+    skipped_[d.file].emplace_back(d.d.body_begin, d.d.body_end);
   }
 }
 

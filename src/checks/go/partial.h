@@ -12,7 +12,11 @@
 //   - the bodies those call, transitively: a token naming a function, or a method of any type;
 //   - the bodies that feed package-wide indexes by name (sync.Cond and NewCond, WaitGroup,
 //     errgroup's Group and WithContext; channel makes when a kept body has a select).
-// and it gives up (parse the package whole) when an untouched body may refer to what the change
+// A skipped body's function also loses the comments above it (its doc), and an untouched
+// variable's composite literals lose their insides (a test's table of cases: `[]T{}` still
+// types the variable), unless the declaration names what the change touches, a carrier of it,
+// or a name of sync, context, channels or the indexes above.
+// It gives up (parse the package whole) when an untouched body may refer to what the change
 // touched: it names a touched function, variable or constant, or a "carrier" of a touched
 // type (the type itself, or a function, method's type, variable or type whose declaration
 // mentions a carrier) — the only ways a body can call a method or read a field of that type.
@@ -62,6 +66,7 @@ class PartialPlan {
   const std::vector<std::pair<uint32_t, uint32_t>>& skipped(size_t file) const;
   size_t kept_bodies() const { return kept_; }
   size_t skipped_bodies() const { return skipped_count_; }
+  size_t skipped_literals() const { return skipped_literals_; }
   // True when a skipped body mentions a carrier of `type` (a package type's name): a skipped
   // body may then read that type's fields.
   bool skipped_may_use_type(std::string_view type) const;
@@ -74,6 +79,7 @@ class PartialPlan {
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> skipped_;
   size_t kept_ = 0;
   size_t skipped_count_ = 0;
+  size_t skipped_literals_ = 0;
 };
 
 // After the analysis of a partially parsed package: "" when its findings are the whole
