@@ -11,6 +11,7 @@
 #include "core/errors.h"
 #include "core/git/change_set.h"
 #include "core/git/repository.h"
+#include "core/git/source_tree.h"
 #include "core/git/staged_paths.h"
 #include "support.h"
 
@@ -559,4 +560,54 @@ TEST_CASE("staged: the index's checksum is verified: git's is accepted, a flippe
   CHECK(bad.err.find("cannot read the index") != std::string::npos);
   CHECK(bad.err.find("checksum") != std::string::npos);
   CHECK(read_file(fs::path(repo) / ".git/index") == index);  // and left as it was
+}
+
+// load_change_set starts reading the changed files' package siblings on a thread of its own
+// (SourceTree::read_ahead); what the analysis then reads must be git's content, whether the
+// thread has it, had it taken already, or was never asked for it.
+TEST_CASE("staged and --base: the siblings read ahead are git's content, read once or again", "[diff]") {
+  TempDir tmp;
+  std::string repo = init_repo(tmp);
+  for (int i = 0; i < 20; ++i)
+    write_file(fs::path(repo) / "pkg" / ("f" + std::to_string(i) + ".go"),
+               "package pkg\n\n// f" + std::to_string(i) + "\nfunc F" + std::to_string(i) + "() {}\n");
+  write_file(fs::path(repo) / "pkg/notes.txt", "not Go\n");
+  write_file(fs::path(repo) / "pkg/big.go", "package pkg\n\n// " + std::string(5000, 'x') + "\n");
+  write_file(fs::path(repo) / "other/o.go", "package other\n");
+  commit_all(repo, "base");
+  std::string base = git(repo, {"rev-parse", "HEAD"}).out.substr(0, 40);
+  git(repo, {"checkout", "-q", "-b", "topic"});
+  write_file(fs::path(repo) / "pkg/f3.go", kGoLocked);
+  git(repo, {"add", "-A"});
+  // f0, f7 and f19 are read ahead (f3 is changed, big.go over the limit when one is set, notes.txt
+  // not Go, other/ another directory): their first reads are served by the thread.
+  auto check_reads = [&](const ChangeSet& change, const std::string& rev, size_t served) {
+    size_t before = patchgate::git::read_ahead_served();
+    for (const char* path : {"pkg/f0.go", "pkg/f7.go", "pkg/f19.go", "pkg/notes.txt", "pkg/big.go", "other/o.go", "pkg/f3.go"}) {
+      INFO(path);
+      std::string expected = git(repo, {"show", rev + ":" + path}).out;
+      auto first = change.revision->read(path);
+      REQUIRE(first.has_value());
+      CHECK(*first == expected);
+      auto again = change.revision->read(path);  // handed over once; then read as usual
+      REQUIRE(again.has_value());
+      CHECK(*again == expected);
+    }
+    CHECK_FALSE(change.revision->read("pkg/missing.go").has_value());
+    CHECK(patchgate::git::read_ahead_served() - before == served);
+  };
+  SECTION("staged") {
+    ChangeSet change = load(repo, spec_of(DiffSpec::Kind::kStaged), 1000);  // big.go is over the limit: not read ahead
+    check_reads(change, "", 3);
+  }
+  SECTION("a commit") {
+    git(repo, {"commit", "-q", "-m", "change"});
+    DiffSpec spec = spec_of(DiffSpec::Kind::kBase, base);
+    ChangeSet change = load(repo, spec);
+    check_reads(change, "HEAD", 4);  // big.go too
+  }
+  SECTION("destroyed before anything is read") {
+    ChangeSet change = load(repo, spec_of(DiffSpec::Kind::kStaged));
+    CHECK(change.files.size() == 1);
+  }
 }

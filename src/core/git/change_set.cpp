@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "core/git/staged_paths.h"
@@ -190,6 +191,30 @@ std::vector<ChangedFile> collect_files(git_diff* diff, const SourceTree& revisio
     files.push_back(std::move(file));
   }
   return files;
+}
+
+// The files in the directories of the changed files that share a changed file's extension
+// (its package's other files), not themselves changed, in directory order.
+std::vector<std::string> siblings_of_changed(git_diff* diff, const SourceTree& revision) {
+  auto extension = [](const std::string& path) {
+    auto dot = path.rfind('.');
+    auto slash = path.rfind('/');
+    return dot == std::string::npos || (slash != std::string::npos && dot < slash) ? std::string() : path.substr(dot);
+  };
+  std::set<std::string> changed;
+  std::map<std::string, std::set<std::string>> extensions_by_dir;
+  for (size_t i = 0, n = git_diff_num_deltas(diff); i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff, i);
+    if (delta->status == GIT_DELTA_DELETED || !delta->new_file.path) continue;
+    std::string path = delta->new_file.path;
+    if (std::string ext = extension(path); !ext.empty()) extensions_by_dir[parent_dir(path)].insert(ext);
+    changed.insert(std::move(path));
+  }
+  std::vector<std::string> out;
+  for (const auto& [dir, extensions] : extensions_by_dir)
+    for (auto& path : revision.list_dir(dir))
+      if (!changed.count(path) && extensions.count(extension(path))) out.push_back(std::move(path));
+  return out;
 }
 
 TreeHandle parent_tree(const Repository& repo, const git_commit* commit) {
@@ -443,7 +468,13 @@ ChangeSet load_change_set(const std::shared_ptr<Repository>& repo, const DiffSpe
   }
 
   if (!diff) return change;  // nothing staged
-  if (spec.kind != DiffSpec::Kind::kPatch) find_renames(diff.get());
+  // A changed file's checks read the files beside it (its package): they are inflated on a
+  // second thread while this one computes the patches. (Not for a patch: its new blobs are in
+  // an in-memory object database.)
+  if (spec.kind != DiffSpec::Kind::kPatch) {
+    change.revision->read_ahead(siblings_of_changed(diff.get(), *change.revision), limits.max_file_bytes);
+    find_renames(diff.get());
+  }
   change.files = collect_files(diff.get(), *change.revision, limits);
   change.files.erase(std::remove_if(change.files.begin(), change.files.end(),
                                     [&](const ChangedFile& file) { return intent_to_add.count(file.path) > 0; }),

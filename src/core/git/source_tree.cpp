@@ -5,10 +5,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
+#include <unordered_set>
+
+#include "core/heap.h"
 
 namespace patchgate::git {
 
@@ -53,6 +60,95 @@ std::optional<uint64_t> blob_size(git_repository* repo, const git_oid& oid) {
   return size;
 }
 
+std::atomic<size_t> served{0};  // read_ahead_served()
+
+// Blobs inflated on a thread of its own while the caller does something else (a pre-commit
+// run computes the patches), for read()s to take as they arrive. The thread opens its own
+// object database: libgit2 holds a database's lock for the whole of a read, so two threads
+// reading through the repository's would take turns. Objects are named by their content, so
+// whichever database finds one has the same bytes; one it cannot find, or one past the byte
+// budget, is left to the ordinary read.
+class ReadAhead {
+ public:
+  ReadAhead() = default;
+  ReadAhead(const ReadAhead&) = delete;
+  ReadAhead& operator=(const ReadAhead&) = delete;
+  ~ReadAhead() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void start(const Repository& repo, std::vector<git_oid> ids, uint64_t max_bytes) {
+    std::lock_guard<std::mutex> hold(lock_);
+    if (thread_.joinable() || ids.empty()) return;  // once: the first hint is the run's
+    for (const git_oid& id : ids) pending_.insert(key(id));
+    std::string objects = std::string(git_repository_commondir(repo.get())) + "objects";
+    thread_ = std::thread([this, objects = std::move(objects), ids = std::move(ids), max_bytes] {
+      advise_heap();
+      git_odb* odb = nullptr;
+      uint64_t budget = kBudgetBytes;
+      if (git_odb_open(&odb, objects.c_str()) == 0) {
+        for (const git_oid& id : ids) {
+          if (stop_) break;
+          std::optional<std::string> content;
+          size_t size = 0;
+          git_object_t type = GIT_OBJECT_INVALID;
+          if (git_odb_read_header(&size, &type, odb, &id) == 0 && type == GIT_OBJECT_BLOB && size <= max_bytes &&
+              size <= budget) {
+            git_odb_object* object = nullptr;
+            if (git_odb_read(&object, odb, &id) == 0) {
+              content.emplace(static_cast<const char*>(git_odb_object_data(object)), git_odb_object_size(object));
+              budget -= content->size();
+              git_odb_object_free(object);
+            }
+          }
+          {
+            std::lock_guard<std::mutex> guard(lock_);
+            if (content) ready_.emplace(key(id), std::move(*content));
+            else pending_.erase(key(id));
+          }
+          arrived_.notify_all();
+        }
+        git_odb_free(odb);  // with its cache
+      }
+      {
+        std::lock_guard<std::mutex> guard(lock_);
+        done_ = true;
+      }
+      arrived_.notify_all();
+    });
+  }
+
+  // The blob's content if the thread reads it (waiting for it if need be), once: it is handed
+  // over. nullopt at once for a blob it was not asked for.
+  std::optional<std::string> take(const git_oid& id) const {
+    std::string wanted = key(id);
+    std::unique_lock<std::mutex> hold(lock_);
+    arrived_.wait(hold, [&] { return done_ || !pending_.count(wanted) || ready_.count(wanted); });
+    auto it = ready_.find(wanted);
+    if (it == ready_.end()) return std::nullopt;
+    std::string content = std::move(it->second);
+    ready_.erase(it);
+    pending_.erase(wanted);
+    ++served;
+    return content;
+  }
+
+ private:
+  // At most this much is read ahead in one run (a monorepo's change may reach thousands of
+  // files; what the analysis has not taken yet is held in memory).
+  static constexpr uint64_t kBudgetBytes = uint64_t{64} << 20;
+  static std::string key(const git_oid& id) { return std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ); }
+
+  mutable std::mutex lock_;
+  mutable std::condition_variable arrived_;  // a blob read or given up, or the thread done
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  mutable std::unordered_set<std::string> pending_;                // asked for, not yet taken or given up
+  mutable std::unordered_map<std::string, std::string> ready_;     // read, not yet taken
+  bool done_ = false;
+};
+
 class TreeSource final : public SourceTree {
  public:
   TreeSource(std::shared_ptr<Repository> repo, TreeHandle tree) : repo_(std::move(repo)), tree_(std::move(tree)) {}
@@ -63,7 +159,15 @@ class TreeSource final : public SourceTree {
   }
   std::optional<std::string> read(const std::string& path) const override {
     auto oid = blob_oid(path);
-    return oid ? read_blob(repo_->get(), *oid) : std::nullopt;
+    if (!oid) return std::nullopt;
+    if (auto ready = read_ahead_.take(*oid)) return ready;
+    return read_blob(repo_->get(), *oid);
+  }
+  void read_ahead(const std::vector<std::string>& paths, uint64_t max_bytes) const override {
+    std::vector<git_oid> ids;
+    for (const auto& path : paths)
+      if (auto oid = blob_oid(path)) ids.push_back(*oid);
+    read_ahead_.start(*repo_, std::move(ids), max_bytes);
   }
   std::vector<std::string> list_dir(const std::string& dir) const override {
     std::vector<std::string> out;
@@ -115,6 +219,7 @@ class TreeSource final : public SourceTree {
 
   std::shared_ptr<Repository> repo_;
   TreeHandle tree_;
+  mutable ReadAhead read_ahead_;  // last: joined before the rest goes
 };
 
 // Whether a commit would record this entry's file: stage 0 only (conflicted entries have no
@@ -143,7 +248,16 @@ class IndexSource final : public SourceTree {
   std::optional<std::string> read(const std::string& path) const override {
     const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
     if (!staged_file(entry)) return std::nullopt;
+    if (auto ready = read_ahead_.take(entry->id)) return ready;
     return read_blob(repo_->get(), entry->id);
+  }
+  void read_ahead(const std::vector<std::string>& paths, uint64_t max_bytes) const override {
+    std::vector<git_oid> ids;
+    for (const auto& path : paths) {
+      const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
+      if (staged_file(entry)) ids.push_back(entry->id);
+    }
+    read_ahead_.start(*repo_, std::move(ids), max_bytes);
   }
   std::vector<std::string> list_dir(const std::string& dir) const override { return files_in_dir(paths_, dir); }
   std::vector<std::string> list_all() const override { return paths_; }
@@ -152,6 +266,7 @@ class IndexSource final : public SourceTree {
   std::shared_ptr<Repository> repo_;
   IndexHandle index_;
   std::vector<std::string> paths_;
+  mutable ReadAhead read_ahead_;  // last: joined before the rest goes
 };
 
 class WorkdirSource final : public SourceTree {
@@ -261,6 +376,8 @@ class MemorySource final : public SourceTree {
 std::unique_ptr<SourceTree> memory_source(std::map<std::string, std::string> files) {
   return std::make_unique<MemorySource>(std::move(files));
 }
+
+size_t read_ahead_served() { return served.load(); }
 
 std::unique_ptr<SourceTree> tree_source(std::shared_ptr<Repository> repo, TreeHandle tree) {
   return std::make_unique<TreeSource>(std::move(repo), std::move(tree));

@@ -25,6 +25,13 @@ class SourceTree {
   virtual std::vector<std::string> list_dir(const std::string& dir) const = 0;
   // Every regular file, sorted (for --all).
   virtual std::vector<std::string> list_all() const = 0;
+  // A hint: these files will be read soon, once each. A source in the object database starts
+  // inflating them (those up to max_bytes) on a thread of its own, so that their read()s find
+  // them ready (waiting for it if need be); other sources ignore it.
+  virtual void read_ahead(const std::vector<std::string>& paths, uint64_t max_bytes) const {
+    (void)paths;
+    (void)max_bytes;
+  }
 };
 
 std::unique_ptr<SourceTree> tree_source(std::shared_ptr<Repository> repo, TreeHandle tree);
@@ -36,5 +43,8 @@ std::unique_ptr<SourceTree> workdir_source(std::shared_ptr<Repository> repo);
 std::unique_ptr<SourceTree> memory_source(std::map<std::string, std::string> files);
 
 std::string parent_dir(const std::string& path);
+
+// How many read()s a read-ahead thread has served in this process (tests).
+size_t read_ahead_served();
 
 }  // namespace patchgate::git
