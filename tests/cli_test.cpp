@@ -129,6 +129,14 @@ TEST_CASE("usage errors exit 2 while help and version exit 0", "[cli]") {
   auto version = run_patchgate({"--version"}, repo);
   CHECK(version.code == 0);
   CHECK(version.out.find("patchgate ") == 0);
+  // The top-level help lists every command, and a second command after the first is refused.
+  auto top = run_patchgate({"--help"}, repo);
+  CHECK(top.code == 0);
+  for (const char* command : {"check", "baseline", "gate", "merge", "hook", "race", "review", "rules", "explain", "init", "demo"})
+    CHECK(top.out.find(std::string("  ") + command + " ") != std::string::npos);
+  auto two = run_patchgate({"check", "rules"}, repo);
+  CHECK(two.code == 2);
+  CHECK_FALSE(two.err.empty());
 }
 
 TEST_CASE("rules and explain and init commands", "[cli]") {
