@@ -193,25 +193,6 @@ std::string clause_of(std::string_view source) {
   return std::string(source.substr(at, end - at));
 }
 
-// Threads joined however the scope that made them ends.
-class Helpers {
- public:
-  Helpers() = default;
-  Helpers(const Helpers&) = delete;
-  Helpers& operator=(const Helpers&) = delete;
-  ~Helpers() { join(); }
-
-  template <typename Body>
-  void start(Body body) { threads_.emplace_back(std::move(body)); }
-  void join() {
-    for (auto& thread : threads_) thread.join();
-    threads_.clear();
-  }
-
- private:
-  std::vector<std::thread> threads_;
-};
-
 // Helper threads that join the calling thread in successive loops over indices (run), each
 // with a parser of its own; joined however the scope that made them ends. A helper sets itself
 // up (its heap, its tree arena, its parser) as soon as it starts, while the caller reads.
@@ -558,9 +539,9 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
       (in.parse_threads > 1 && !reads_lock_analysis(*rules[r].entry) ? beside : here).push_back(r);
     {
       std::exception_ptr failed;
-      Helpers helper;  // joined however this scope ends
+      std::jthread helper;  // joined however this scope ends
       if (!beside.empty())
-        helper.start([&] {
+        helper = std::jthread([&] {
           advise_heap();
           try {
             go::SyntaxCache own_cache;
@@ -571,7 +552,7 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
           }
         });
       for (size_t r : here) run(r);
-      helper.join();
+      if (helper.joinable()) helper.join();
       if (failed) std::rethrow_exception(failed);
     }
     if (auto plan = parsed.plans.find(name); plan != parsed.plans.end()) {

@@ -437,10 +437,16 @@ PartialPlan::PartialPlan(const std::vector<PlanFile>& files, const ForEach& for_
   // unless its declaration names what the change touches or carries (its findings could cite
   // the change), or a name a package-wide index or a rule may read outside a function.
   std::vector<bool> sensitive = carried;
-  for (const char* name : {"chan", "make", "new", "go", "select", "Mutex", "RWMutex", "Locker", "Once", "Lock",
-                           "Unlock", "RLock", "RUnlock", "TryLock", "Cond", "NewCond", "WaitGroup", "Group",
-                           "WithContext", "Context", "Background", "TODO", "sync", "atomic", "context", "errgroup"})
-    if (Id id = x.find(name); id != kNone) sensitive[id] = true;
+  auto mark = [&](std::initializer_list<const char*> names) {
+    for (const char* name : names)
+      if (Id id = x.find(name); id != kNone) sensitive[id] = true;
+  };
+  for (const Need& need : needs) {
+    mark(need.when);
+    mark(need.read);
+  }
+  mark({"make", "new", "go", "Mutex", "RWMutex", "Locker", "Once", "Lock", "Unlock", "RLock", "RUnlock", "TryLock",
+        "Context", "Background", "TODO", "sync", "atomic", "context", "errgroup"});
   for (size_t i = 0; i < x.declarations.size(); ++i) {
     Index::Declaration& d = x.declarations[i];
     d.d.name = d.d.receiver = {};  // views of the text, which the plan outlives

@@ -8,7 +8,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -78,10 +77,19 @@ class ReadAhead {
     if (thread_.joinable()) thread_.join();
   }
 
-  void start(const Repository& repo, std::vector<git_oid> ids, uint64_t max_bytes) {
+  // `blob_oid` names each path's blob in the source (here, on the caller's thread: libgit2's
+  // index and trees are not to be shared).
+  template <typename BlobOid>
+  void start(const Repository& repo, const std::vector<std::string>& paths, BlobOid&& blob_oid, uint64_t max_bytes) {
     std::lock_guard<std::mutex> hold(lock_);
-    if (thread_.joinable() || ids.empty()) return;  // once: the first hint is the run's
-    for (const git_oid& id : ids) pending_.insert(key(id));
+    if (thread_.joinable()) return;  // once: the first hint is the run's
+    std::vector<git_oid> ids;
+    for (const auto& path : paths)
+      if (std::optional<git_oid> id = blob_oid(path)) {
+        ids.push_back(*id);
+        pending_.insert(key(*id));
+      }
+    if (ids.empty()) return;
     std::string objects = std::string(git_repository_commondir(repo.get())) + "objects";
     thread_ = std::thread([this, objects = std::move(objects), ids = std::move(ids), max_bytes] {
       advise_heap();
@@ -164,10 +172,7 @@ class TreeSource final : public SourceTree {
     return read_blob(repo_->get(), *oid);
   }
   void read_ahead(const std::vector<std::string>& paths, uint64_t max_bytes) const override {
-    std::vector<git_oid> ids;
-    for (const auto& path : paths)
-      if (auto oid = blob_oid(path)) ids.push_back(*oid);
-    read_ahead_.start(*repo_, std::move(ids), max_bytes);
+    read_ahead_.start(*repo_, paths, [&](const std::string& path) { return blob_oid(path); }, max_bytes);
   }
   std::vector<std::string> list_dir(const std::string& dir) const override {
     std::vector<std::string> out;
@@ -241,28 +246,28 @@ class IndexSource final : public SourceTree {
   }
 
   std::optional<uint64_t> size(const std::string& path) const override {
-    const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
-    if (!staged_file(entry)) return std::nullopt;
-    return blob_size(repo_->get(), entry->id);
+    auto oid = blob_oid(path);
+    return oid ? blob_size(repo_->get(), *oid) : std::nullopt;
   }
   std::optional<std::string> read(const std::string& path) const override {
-    const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
-    if (!staged_file(entry)) return std::nullopt;
-    if (auto ready = read_ahead_.take(entry->id)) return ready;
-    return read_blob(repo_->get(), entry->id);
+    auto oid = blob_oid(path);
+    if (!oid) return std::nullopt;
+    if (auto ready = read_ahead_.take(*oid)) return ready;
+    return read_blob(repo_->get(), *oid);
   }
   void read_ahead(const std::vector<std::string>& paths, uint64_t max_bytes) const override {
-    std::vector<git_oid> ids;
-    for (const auto& path : paths) {
-      const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
-      if (staged_file(entry)) ids.push_back(entry->id);
-    }
-    read_ahead_.start(*repo_, std::move(ids), max_bytes);
+    read_ahead_.start(*repo_, paths, [&](const std::string& path) { return blob_oid(path); }, max_bytes);
   }
   std::vector<std::string> list_dir(const std::string& dir) const override { return files_in_dir(paths_, dir); }
   std::vector<std::string> list_all() const override { return paths_; }
 
  private:
+  std::optional<git_oid> blob_oid(const std::string& path) const {
+    const git_index_entry* entry = git_index_get_bypath(index_.get(), path.c_str(), 0);
+    if (!staged_file(entry)) return std::nullopt;
+    return entry->id;
+  }
+
   std::shared_ptr<Repository> repo_;
   IndexHandle index_;
   std::vector<std::string> paths_;
