@@ -18,26 +18,47 @@
 #include "core/glob.h"
 #include "core/heap.h"
 #include "core/policy.h"
+#include "support.h"
 
 using namespace patchgate;
 
-// mbedtls's certificate-file parser, which patchgate wraps or interposes (core/git/handle.cpp).
-extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path);
 #ifdef PATCHGATE_STATIC_LIBGIT2
-extern "C" void mbedtls_x509_crt_init(void* chain);
-extern "C" void mbedtls_x509_crt_free(void* chain);
-#endif
+TEST_CASE("libgit2 is linked without SSH and TLS: an ssh:// or https:// remote fails, saying why", "[core]") {
+  git::ensure_initialised();
+  // Nothing was set up for TLS (core/git/transports_unavailable.cpp), so no certificate file
+  // was asked for.
+  CHECK(git::certificate_loads_skipped() == 0);
+  testing::TempDir dir;
+  git_repository* raw = nullptr;
+  REQUIRE(git_repository_open(&raw, testing::init_repo(dir).c_str()) == 0);
+  git::RepositoryHandle repo(raw);
+  struct Case {
+    const char* url;
+    const char* says;
+  };
+  // Port 9 (discard) on the loopback: a transport that did get as far as connecting would fail
+  // with a connection error instead, and the check on the words would fail.
+  for (const Case& c : {Case{"https://127.0.0.1:9/r.git", "no TLS"}, Case{"ssh://git@127.0.0.1:9/r.git", "no SSH"}}) {
+    INFO(c.url);
+    git_remote* remote = nullptr;
+    REQUIRE(git_remote_create_anonymous(&remote, repo.get(), c.url) == 0);
+    CHECK(git_remote_connect(remote, GIT_DIRECTION_FETCH, nullptr, nullptr, nullptr) < 0);
+    CHECK_THAT(git::last_error_text(), Catch::Contains(c.says) && Catch::Contains("use git itself"));
+    git_remote_free(remote);
+  }
+  CHECK(git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, "/etc/ssl/certs/ca-certificates.crt", nullptr) < 0);
+  CHECK_THAT(git::last_error_text(), Catch::Contains("no TLS"));
+}
+#else
+// mbedtls's certificate-file parser, which patchgate interposes (core/git/handle.cpp).
+extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path);
 
 TEST_CASE("libgit2 starts without parsing the CA certificates, and mbedtls parses them for anyone else", "[core]") {
   git::ensure_initialised();
   // Debian's libgit2 is built on mbedtls (the project pins it): its initialisation asked once.
   using Init = void (*)(void*);
-#ifdef PATCHGATE_STATIC_LIBGIT2
-  Init init = mbedtls_x509_crt_init, release = mbedtls_x509_crt_free;  // linked in from the archive
-#else
   auto init = reinterpret_cast<Init>(dlsym(RTLD_DEFAULT, "mbedtls_x509_crt_init"));
   auto release = reinterpret_cast<Init>(dlsym(RTLD_DEFAULT, "mbedtls_x509_crt_free"));
-#endif
   REQUIRE(init);
   REQUIRE(release);
   CHECK(git::certificate_loads_skipped() == 1);
@@ -48,6 +69,7 @@ TEST_CASE("libgit2 starts without parsing the CA certificates, and mbedtls parse
   CHECK(mbedtls_x509_crt_parse_file(chain, "/nonexistent/patchgate-ca.crt") == -0x3E00);
   release(chain);
 }
+#endif
 
 TEST_CASE("glob_match", "[core]") {
   CHECK(glob_match("vendor/**", "vendor/a/b.go"));

@@ -28,13 +28,16 @@ void check(int rc, const std::string& what, const std::string& hint, ExitCode co
 
 namespace {
 
+#ifndef PATCHGATE_STATIC_LIBGIT2
 // libgit2's initialisation loads the system's CA certificates for its HTTPS transport: with
 // Debian's libgit2 (built on mbedtls), that is parsing /etc/ssl/certs/ca-certificates.crt,
 // 5-6 ms of a 40 ms pre-commit run. patchgate never fetches or pushes through libgit2, so
 // while git_libgit2_init runs, the one mbedtls call that parses a certificate file answers
 // "parsed, nothing added"; at any other time it is mbedtls's own. (A libgit2 built on OpenSSL
-// never calls it, and nothing changes.)
+// never calls it, and nothing changes.) Linked from the static archives, libgit2 has no TLS at
+// all (core/git/transports_unavailable.cpp), and there is nothing to skip.
 std::atomic<bool> skipping_certificates{false};
+#endif
 std::atomic<int> certificate_files_skipped{0};
 
 }  // namespace
@@ -44,9 +47,13 @@ int certificate_loads_skipped() { return certificate_files_skipped.load(); }
 void ensure_initialised() {
   static std::once_flag once;
   std::call_once(once, [] {
+#ifndef PATCHGATE_STATIC_LIBGIT2
     skipping_certificates = true;
+#endif
     git_libgit2_init();
+#ifndef PATCHGATE_STATIC_LIBGIT2
     skipping_certificates = false;
+#endif
     // Frees libgit2's global and per-thread state (e.g. the last error's text) at exit.
     std::atexit([] { git_libgit2_shutdown(); });
     // We never write objects; this keeps libgit2 from fsyncing or caching more than needed.
@@ -66,27 +73,7 @@ void ensure_initialised() {
 
 }  // namespace patchgate::git
 
-namespace {
-
-// True, and counted, while git_libgit2_init runs; see skipping_certificates above.
-bool skip_certificate_file() {
-  if (!patchgate::git::skipping_certificates) return false;
-  ++patchgate::git::certificate_files_skipped;
-  return true;
-}
-
-}  // namespace
-
-// Linked from static archives, libgit2's call is redirected here by the linker (--wrap);
-// linked to the shared library, this definition interposes mbedtls's (the executable's
-// definition is found first).
 #ifdef PATCHGATE_STATIC_LIBGIT2
-extern "C" int __real_mbedtls_x509_crt_parse_file(void* chain, const char* path);
-
-extern "C" int __wrap_mbedtls_x509_crt_parse_file(void* chain, const char* path) {
-  return skip_certificate_file() ? 0 : __real_mbedtls_x509_crt_parse_file(chain, path);
-}
-
 // libgit2's one-shot SHA-1 (git_hash_buf: the index's trailing checksum, and config files')
 // is Debian's collision-detecting SHA-1DC, a third of the time libgit2 takes to load the
 // index of a repository of 8,000 files. The checksum guards against a damaged file, not an
@@ -104,6 +91,19 @@ extern "C" int __wrap_git_hash_buf(unsigned char* out, const void* data, size_t 
   return 0;
 }
 #else
+namespace {
+
+// True, and counted, while git_libgit2_init runs; see skipping_certificates above.
+bool skip_certificate_file() {
+  if (!patchgate::git::skipping_certificates) return false;
+  ++patchgate::git::certificate_files_skipped;
+  return true;
+}
+
+}  // namespace
+
+// Linked to the shared library, this definition interposes mbedtls's (the executable's
+// definition is found first).
 extern "C" __attribute__((visibility("default"))) int mbedtls_x509_crt_parse_file(void* chain, const char* path) {
   if (skip_certificate_file()) return 0;
   using Parse = int (*)(void*, const char*);

@@ -64,7 +64,8 @@ void check(int rc, const std::string& what, const std::string& hint = {},
 
 // Initialises libgit2 once per process.
 void ensure_initialised();
-// How many certificate files libgit2's initialisation was spared parsing (0 or 1; tests).
+// How many certificate files libgit2's initialisation was spared parsing (tests): 1 with the
+// shared libgit2 on mbedtls; 0 linked from the archives, where libgit2 has no TLS to set up.
 int certificate_loads_skipped();
 
 }  // namespace patchgate::git
