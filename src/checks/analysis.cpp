@@ -641,13 +641,27 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
   size_t workers = std::min<size_t>(threads, dirs.size());
   unsigned parse_threads = dirs.empty() ? 1 : std::max(1u, threads / static_cast<unsigned>(dirs.size()));
   DirInputs inputs{change, config, changed_go, lock_options, git_lock, parse_threads};
+  // The workers take the directories largest first, so that no big package starts last while
+  // the other workers have run out of work (results stay in directory order).
+  std::vector<size_t> largest_first(dirs.size());
+  {
+    std::map<std::string, uint64_t> bytes;
+    for (const auto& [path, file] : changed_go) bytes[git::parent_dir(path)] += file->size;
+    std::vector<uint64_t> weight(dirs.size());
+    for (size_t i = 0; i < dirs.size(); ++i) {
+      largest_first[i] = i;
+      weight[i] = bytes[dirs[i]];
+    }
+    std::stable_sort(largest_first.begin(), largest_first.end(), [&](size_t a, size_t b) { return weight[a] > weight[b]; });
+  }
   std::atomic<size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_lock;
   auto work = [&]() {
     try {
       auto own_rules = active_rules(config, selection);
-      for (size_t i = next++; i < dirs.size(); i = next++) {
+      for (size_t k = next++; k < dirs.size(); k = next++) {
+        const size_t i = largest_first[k];
         advise_heap();  // a new thread's heap, or a grown one
         results[i] = analyze_dir(inputs, dirs[i], own_rules, partial);
         if (!results[i].whole_needed.empty()) {
