@@ -520,6 +520,59 @@ TEST_CASE("an anonymous struct is one type, named after its fields, whoever type
   CHECK(package.type_named(name) == nullptr);
 }
 
+TEST_CASE("a package indexed on several threads is the package one thread indexes", "[analysis]") {
+  // Files that disagree, as build-tagged files of one package do: the same anonymous struct
+  // tokens under different imports (the first file's is the type), two declarations of a type,
+  // a global, a function and a method (the last type and global stand; the first function and
+  // method do, as the loop over the files met them).
+  lang::Parser parser(lang::go_language());
+  const std::vector<std::pair<std::string, std::string>> sources = {
+      {"p/a.go",
+       "package p\n\nimport s \"sync\"\n\nvar A struct{ mu s.Mutex }\n\ntype T struct{ x int }\n\nvar G T\n\n"
+       "func F() int { return 1 }\n\nfunc (t *T) M() {}\n"},
+      {"p/b.go", "package p\n\nimport s \"example.com/s\"\n\nvar B struct{ mu s.Mutex }\n\nfunc H(v struct{ mu s.Mutex }) {}\n"},
+      {"p/c.go",
+       "package p\n\nimport \"sync\"\n\ntype T struct {\n\ty int\n\tmu sync.Mutex\n}\n\nvar G *T\n\n"
+       "func F() int { return 2 }\n\nfunc (t *T) M() {}\n"},
+  };
+  for (unsigned threads : {1u, 2u, 4u}) {
+    INFO(threads << " threads");
+    std::vector<checks::go::SourceFile> files(sources.size());
+    for (size_t i = 0; i < sources.size(); ++i) {
+      files[i].path = sources[i].first;
+      files[i].tree = parser.parse(sources[i].second);
+    }
+    checks::go::Package package("p", std::move(files), threads);
+    auto a = package.global_type("A"), b = package.global_type("B");
+    REQUIRE(a);
+    REQUIRE(b);
+    CHECK(a->name == b->name);  // the same tokens: one type
+    const checks::go::TypeDecl* anonymous = package.type_named(a->name);
+    REQUIRE(anonymous);
+    REQUIRE(anonymous->fields.size() == 1);
+    CHECK(anonymous->fields[0].type.package == "sync");  // a.go's, met first
+    const checks::go::TypeDecl* t = package.type_named("T");
+    REQUIRE(t);
+    REQUIRE(t->fields.size() == 2);  // c.go's, declared last
+    CHECK(t->fields[0].name == "y");
+    auto g = package.global_type("G");
+    REQUIRE(g);
+    CHECK(g->pointer);  // c.go's `var G *T`
+    REQUIRE(package.function_named("F"));
+    CHECK(package.function_named("F")->file->path == "p/a.go");
+    REQUIRE(package.method("T", "M"));
+    CHECK(package.method("T", "M")->file->path == "p/a.go");
+    REQUIRE(package.function_named("H"));
+    CHECK(package.function_named("H")->params.at(0).type.name == a->name);
+    CHECK(package.imported_anywhere("example.com/s"));
+    CHECK(package.may_have_method("M"));
+    std::vector<std::string> order;
+    for (const auto& fn : package.functions())
+      if (!fn.name.empty()) order.push_back(fn.file->path + " " + fn.display_name);
+    CHECK(order == std::vector<std::string>{"p/a.go F", "p/a.go T.M", "p/b.go H", "p/c.go F", "p/c.go T.M"});
+  }
+}
+
 TEST_CASE("the lock analysis is built only on the thread that owns the package's context", "[analysis]") {
   lang::Parser parser(lang::go_language());
   std::vector<checks::go::SourceFile> files(1);

@@ -491,7 +491,7 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
   for (auto& [name, files] : parsed.by_package) {
     bool touched = std::any_of(files.begin(), files.end(), [&](const go::SourceFile& f) { return analysable(f.path); });
     if (!touched) continue;
-    go::Package package(dir, std::move(files));
+    go::Package package(dir, std::move(files), in.parse_threads);
     std::map<std::string, const std::string*> sources;
     for (const auto& f : package.files()) {
       sources[f.path] = &f.tree.source();
@@ -512,7 +512,7 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
                                   in.parse_threads, other_packages);
         auto it = old.by_package.find(name);
         if (it == old.by_package.end()) return nullptr;
-        return std::make_unique<go::Package>(dir, std::move(it->second));
+        return std::make_unique<go::Package>(dir, std::move(it->second), in.parse_threads);
       });
       context.set_base_reader([&in](const std::string& path) {
         std::lock_guard<std::mutex> hold(in.git_lock);

@@ -3,10 +3,13 @@
 #include "checks/go/model/syntax.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <set>
+#include <thread>
 #include <utility>
 
 namespace patchgate::checks::go {
@@ -150,16 +153,76 @@ std::string guard_in(const std::string& comment) {
 
 }  // namespace
 
-Package::Package(std::string dir, std::vector<SourceFile> files) : dir_(std::move(dir)), files_(std::move(files)) {
-  for (auto& file : files_)
+Package::Package(std::string dir, std::vector<SourceFile> files, unsigned threads)
+    : dir_(std::move(dir)), files_(std::move(files)) {
+  auto prepare = [](SourceFile& file) {
     if (file.nodes.nodes.empty()) flatten(file.tree.root(), file.nodes);
-  for (auto& file : files_) {
     index_imports(file);
-    for (const auto& [name, path] : file.imports) imported_paths_.insert(path);
+  };
+  if (threads <= 1 || files_.size() < 2) {
+    for (auto& file : files_) {
+      prepare(file);
+      size_t from = functions_.size();
+      index_file(file);
+      name_functions(from);
+    }
+  } else {
+    // Each file's declarations are indexed on their own, on the threads given, and then taken
+    // in file order: what one file declares does not depend on the others', except which of
+    // two identical anonymous struct types is kept (the first) and which of two declarations
+    // of one name in build-tagged files wins (the last), which absorb() decides as the loop
+    // above does. Largest first, so that no big file starts last.
+    std::vector<size_t> largest_first(files_.size());
+    for (size_t i = 0; i < files_.size(); ++i) largest_first[i] = i;
+    std::stable_sort(largest_first.begin(), largest_first.end(), [&](size_t a, size_t b) {
+      return files_[a].tree.source().size() > files_[b].tree.source().size();
+    });
+    std::vector<std::unique_ptr<Package>> parts(files_.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      for (size_t k = next++; k < files_.size(); k = next++) {
+        const size_t i = largest_first[k];
+        prepare(files_[i]);
+        parts[i].reset(new Package());  // (its constructor is private)
+        parts[i]->index_file(files_[i]);
+      }
+    };
+    {
+      std::vector<std::jthread> helpers;
+      for (unsigned t = 1; t < threads && t < files_.size(); ++t) helpers.emplace_back(work);
+      work();
+    }
+    for (auto& part : parts) absorb(*part);
   }
-  for (const auto& file : files_) index_file(file);
+  for (const auto& file : files_)
+    for (const auto& [name, path] : file.imports) imported_paths_.insert(path);
   for (const auto& file : files_) index_literals(file);
   sealed_ = true;
+}
+
+void Package::name_functions(size_t from) {
+  for (size_t i = from; i < functions_.size(); ++i) {
+    const Function* fn = &functions_[i];
+    if (fn->receiver_type.empty()) {
+      if (fn->name != "init" && fn->name != "_") function_index_.emplace(fn->name, fn);
+    } else {
+      method_index_[fn->receiver_type].emplace(fn->name, fn);
+      method_names_.insert(fn->name);
+    }
+  }
+}
+
+void Package::absorb(Package& part) {
+  size_t from = functions_.size();
+  for (Function& fn : part.functions_) functions_.push_back(std::move(fn));
+  name_functions(from);
+  for (auto& [name, decl] : part.types_) {
+    if (name.rfind("struct#", 0) == 0)
+      types_.emplace(name, std::move(decl));  // an earlier file's, if any: the first met is kept
+    else
+      types_[name] = std::move(decl);
+  }
+  for (auto& [name, type] : part.globals_) globals_[name] = std::move(type);
 }
 
 TypeRef Package::type_of_node(TSNode node, const SourceFile& file) const {
@@ -366,14 +429,7 @@ void Package::index_function(const std::vector<TSNode>& top, size_t at, const So
                 !(fn.name.size() > 8 && fn.name.compare(fn.name.size() - 8, 8, "Unlocked") == 0);
   if (suffix && fn.requires_held.empty() && !fn.receiver_type.empty())
     fn.requires_held.push_back({"", "Locked suffix", lang::line_of(decl)});
-  functions_.push_back(std::move(fn));
-  const Function* stored = &functions_.back();
-  if (stored->receiver_type.empty()) {
-    if (stored->name != "init" && stored->name != "_") function_index_.emplace(stored->name, stored);
-  } else {
-    method_index_[stored->receiver_type].emplace(stored->name, stored);
-    method_names_.insert(stored->name);
-  }
+  functions_.push_back(std::move(fn));  // named by name_functions
 }
 
 void Package::index_file(const SourceFile& file) {

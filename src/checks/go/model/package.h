@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -118,7 +119,8 @@ struct Function {
 
 class Package {
  public:
-  Package(std::string dir, std::vector<SourceFile> files);
+  // `threads` (1 or more) index the files' declarations; the package is the same for any number.
+  Package(std::string dir, std::vector<SourceFile> files, unsigned threads = 1);
   Package(const Package&) = delete;
   Package& operator=(const Package&) = delete;
 
@@ -159,6 +161,12 @@ class Package {
   TypeRef type_of_node(TSNode node, const SourceFile& file) const;
 
  private:
+  Package() = default;  // one file's declarations, indexed on their own (see the constructor)
+  // Takes a part's declarations as if its file had been indexed here, after those before it.
+  void absorb(Package& part);
+  // Enters functions_[from...] (declared functions and methods) in the name indexes; the first
+  // of a name stays.
+  void name_functions(size_t from);
   void index_file(const SourceFile& file);
   void index_type_spec(TSNode spec, const SourceFile& file);
   void index_function(const std::vector<TSNode>& top, size_t at, const SourceFile& file);  // top[at]
