@@ -2,6 +2,7 @@
 # The benchmark table of issue 8, measured side by side with what a Go team would run instead.
 #
 #   bench/run.sh [RUNS]      (default 20; needs build/patchgate and build/bench/parse_throughput,
+#                             ALL_RUNS=N for the whole-tree rows, default 5;
 #                             both made by `scripts/setup build`; installs go-staticcheck with
 #                             apt-get if it is missing and it can)
 #
@@ -16,7 +17,7 @@
 #   4. raw tree-sitter parse throughput of the same files (bench/parse_throughput), and --all's
 #      throughput as a fraction of it; also the same parse with patchgate's tree arenas
 #      (parse_throughput --arena), the floor of patchgate's own parse, and the fraction of that.
-# Rows 3 and 4 are each the median of three runs (peak RSS: the largest of the three).
+# Rows 3 and 4 are each the median of ALL_RUNS runs (peak RSS: the largest of them).
 # Both repositories are committed and packed (bench/lib.sh commit_packed), as a clone is; the
 # staged blobs are loose.
 set -euo pipefail
@@ -127,9 +128,10 @@ git -C "$std" ls-files '*.go' | grep -v '/testdata/' | while read -r f; do
 done > "$work/std-files"
 bytes=$(cd "$std" && tr '\n' '\0' < "$work/std-files" | xargs -0 cat | wc -c)
 mb=$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1e6}')
-# This VM's speed drifts from minute to minute: the whole-tree rows are the median of three runs,
-# the raw parse and the two --all runs taken in turn so that a slow minute hits each alike.
-median3() { sort -g | sed -n 2p; }
+# This VM's speed drifts from minute to minute: the whole-tree rows are the median of ALL_RUNS
+# runs, the raw parse and the two --all runs taken in turn so that a slow minute hits each alike.
+all_runs=${ALL_RUNS:-5}
+median_of() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 all_run() {  # jobs -> "seconds rss_mb"
   local jobs=$1 start end
   if [ "$have_time" -eq 1 ]; then
@@ -144,19 +146,19 @@ all_run() {  # jobs -> "seconds rss_mb"
   fi
 }
 raw_runs=() arena_runs=() j1_runs=() j2_runs=()
-for _ in 1 2 3; do
+for _ in $(seq "$all_runs"); do
   raw_runs+=("$(cd "$std" && "$parse" < "$work/std-files" | awk '{print $5}')")
   arena_runs+=("$(cd "$std" && "$parse" --arena < "$work/std-files" | awk '{print $5}')")
   j1_runs+=("$(all_run 1)")
   j2_runs+=("$(all_run 2)")
 done
-raw_s=$(printf '%s\n' "${raw_runs[@]}" | median3)
+raw_s=$(printf '%s\n' "${raw_runs[@]}" | median_of)
 raw_mbs=$(awk -v b="$bytes" -v s="$raw_s" 'BEGIN{printf "%.2f", b/1e6/s}')
-arena_s=$(printf '%s\n' "${arena_runs[@]}" | median3)
+arena_s=$(printf '%s\n' "${arena_runs[@]}" | median_of)
 arena_mbs=$(awk -v b="$bytes" -v s="$arena_s" 'BEGIN{printf "%.2f", b/1e6/s}')
-j1_s=$(printf '%s\n' "${j1_runs[@]}" | awk '{print $1}' | median3)
-j2_s=$(printf '%s\n' "${j2_runs[@]}" | awk '{print $1}' | median3)
-j1_rss=$(printf '%s\n' "${j1_runs[@]}" | awk '{print $2}' | sort -g | tail -1)  # the peak of the three
+j1_s=$(printf '%s\n' "${j1_runs[@]}" | awk '{print $1}' | median_of)
+j2_s=$(printf '%s\n' "${j2_runs[@]}" | awk '{print $1}' | median_of)
+j1_rss=$(printf '%s\n' "${j1_runs[@]}" | awk '{print $2}' | sort -g | tail -1)  # the peak of them
 j2_rss=$(printf '%s\n' "${j2_runs[@]}" | awk '{print $2}' | sort -g | tail -1)
 j1_mbs=$(awk -v b="$bytes" -v s="$j1_s" 'BEGIN{printf "%.2f", b/1e6/s}')
 j2_mbs=$(awk -v b="$bytes" -v s="$j2_s" 'BEGIN{printf "%.2f", b/1e6/s}')
