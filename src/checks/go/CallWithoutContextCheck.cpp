@@ -72,8 +72,7 @@ void CallWithoutContextCheck::check_package(GoPackageContext& context, FindingSi
     std::string ctx = context_in_scope(fn);
     if (ctx.empty()) continue;
     const SourceFile& file = *fn.file;
-    for_each_node(fn.body, [&](TSNode call) {
-      if (!lang::is(call, "call_expression")) return true;
+    for_each_of_type(fn.body, "call_expression", [&](TSNode call) {
       TSNode function = unparen(lang::field(call, "function"));
       auto member = package_member(file, function);
       if (!member && (makes_root.empty() ||

@@ -50,8 +50,7 @@ void CondWaitNoLoopCheck::check_package(GoPackageContext& context, FindingSink& 
   for (const auto& fn : package.functions()) {
     const SourceFile& file = *fn.file;
     if (!mentions(fn, "Wait")) continue;
-    for_each_node(fn.body, [&](TSNode call) {
-      if (!lang::is(call, "call_expression")) return true;
+    for_each_of_type(fn.body, "call_expression", [&](TSNode call) {
       TSNode function = unparen(lang::field(call, "function"));
       if (!lang::is(function, "selector_expression") || text_of(file, lang::field(function, "field")) != "Wait")
         return true;

@@ -39,10 +39,9 @@ TSNode long_lived_use(const Package& package, const std::string& struct_name, co
 void ContextInStructCheck::check_package(GoPackageContext& context, FindingSink& sink) {
   for (const auto& file : context.package().files()) {
     if (!imports_path(file, "context")) continue;  // no context.Context field can be declared here
-    for_each_node(
-        file.tree.root(),
+    for_each_of_type(
+        file.tree.root(), "field_declaration",
         [&](TSNode node) {
-          if (!lang::is(node, "field_declaration")) return true;
           TSNode type = lang::field(node, "type");
           auto member = lang::is(type, "qualified_type")
                             ? std::optional<std::string>(text_of(file, lang::field(type, "package")))

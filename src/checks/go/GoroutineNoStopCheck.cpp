@@ -49,8 +49,7 @@ void GoroutineNoStopCheck::check_package(GoPackageContext& context, FindingSink&
     if (outer->name == "main" || outer->name == "init" || outer->name.rfind("Example", 0) == 0 ||
         package_name(file) == "main")
       continue;
-    for_each_node(fn.body, [&](TSNode go) {
-      if (!lang::is(go, "go_statement")) return true;
+    for_each_of_type(fn.body, "go_statement", [&](TSNode go) {
       TSNode call = unparen(lang::named_child(go, 0));
       TSNode function = unparen(lang::field(call, "function"));
       // The goroutine's body: a literal, or a same-package function started by name.
@@ -77,8 +76,7 @@ void GoroutineNoStopCheck::check_package(GoPackageContext& context, FindingSink&
         }
       }
       if (lang::null(body)) return true;
-      for_each_node(body, [&](TSNode loop) {
-        if (!lang::is(loop, "for_statement")) return true;
+      for_each_of_type(body, "for_statement", [&](TSNode loop) {
         if (!is_endless_loop(loop) || has_exit(*body_file, loop)) return true;
         Finding finding;
         finding.location = location_at(file, go);

@@ -26,8 +26,7 @@ void GoroutineSendLeakCheck::check_package(GoPackageContext& context, FindingSin
     const SourceFile& file = *fn.file;
     // Unbuffered channels made here.
     std::vector<std::pair<std::string, TSNode>> channels;
-    for_each_node(fn.body, [&](TSNode node) {
-      if (!lang::is(node, "short_var_declaration")) return true;
+    for_each_of_type(fn.body, "short_var_declaration", [&](TSNode node) {
       TSNode left = lang::field(node, "left"), right = lang::field(node, "right");
       if (lang::named_count(left) == 1 && lang::named_count(right) == 1 &&
           is_unbuffered_make(file, lang::named_child(right, 0)))

@@ -48,8 +48,7 @@ void SelectDefaultCheck::check_package(GoPackageContext& context, FindingSink& s
   for (const auto& fn : package.functions()) {
     if (!contains_type(fn, "select_statement")) continue;
     const SourceFile& file = *fn.file;
-    for_each_node(fn.body, [&](TSNode select) {
-      if (!lang::is(select, "select_statement")) return true;
+    for_each_of_type(fn.body, "select_statement", [&](TSNode select) {
       TSNode default_case{};
       std::vector<TSNode> sends;
       size_t cases = 0;

@@ -83,8 +83,7 @@ void UnboundedGoroutinesCheck::check_package(GoPackageContext& context, FindingS
   for (const auto& fn : context.package().functions()) {
     if (!contains_type(fn, "go_statement")) continue;
     const SourceFile& file = *fn.file;
-    for_each_node(fn.body, [&](TSNode go) {
-      if (!lang::is(go, "go_statement")) return true;
+    for_each_of_type(fn.body, "go_statement", [&](TSNode go) {
       TSNode loop = ancestor_of(go, fn.body, {"for_statement"});
       if (lang::null(loop)) return true;
       std::string kind = unbounded_kind(context.package(), file, fn, loop);

@@ -20,6 +20,11 @@ namespace patchgate::checks::go {
 // Pre-order walk of the nodes under root. Function literals below root are not entered (each
 // is a Function of its own) unless into_literals. `visit` returns false to skip a node's children.
 void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals = false);
+// for_each_node, visiting only the nodes of one type (and returning false from visit skips
+// such a node's subtree): the rules that look for one kind of node skip calling back for every
+// other.
+void for_each_of_type(TSNode root, const char* type, const std::function<bool(TSNode)>& visit,
+                      bool into_literals = false);
 
 // The named nodes under root (itself first), pre-order, literals included, appended to out.
 void flatten(TSNode root, NodeList& out);
