@@ -177,10 +177,17 @@ const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {
   return &(flats_[{root.id, root.tree}] = Flat{&list, 0});
 }
 
-void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals) {
+namespace {
+
+// The pre-order walk from root, replayed from the live SyntaxCache's list when it has root (else
+// the tree is walked); visit is called on the nodes whose symbol `wanted` accepts, and the
+// others are stepped through as if visit had said true.
+template <typename Wanted>
+void replay(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals, Wanted&& wanted) {
   if (lang::null(root)) return;
   const SyntaxCache::Flat* cached = active_cache ? active_cache->flat(root) : nullptr;
-  if (!cached) return walk(root, visit, into_literals);
+  if (!cached)
+    return walk(root, [&](TSNode node) { return !wanted(ts_node_symbol(node)) || visit(node); }, into_literals);
   const NodeList& list = *cached->list;
   const uint32_t first = cached->root;
   const uint32_t stop = list.end[first];
@@ -190,27 +197,20 @@ void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool i
       i = list.end[i];
       continue;
     }
-    i = visit(noted(list, i)) ? i + 1 : list.end[i];
+    i = !wanted(list.symbol[i]) || visit(noted(list, i)) ? i + 1 : list.end[i];
   }
+}
+
+}  // namespace
+
+void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals) {
+  replay(root, visit, into_literals, [](TSSymbol) { return true; });
 }
 
 void for_each_of_type(TSNode root, const char* type, const std::function<bool(TSNode)>& visit, bool into_literals) {
   if (lang::null(root)) return;
-  const SyntaxCache::Flat* cached = active_cache ? active_cache->flat(root) : nullptr;
-  if (!cached)
-    return walk(root, [&](TSNode node) { return !lang::is(node, type) || visit(node); }, into_literals);
   const TSSymbol want = lang::symbol_for(ts_tree_language(root.tree), type);
-  const NodeList& list = *cached->list;
-  const uint32_t first = cached->root;
-  const uint32_t stop = list.end[first];
-  uint32_t i = first;
-  while (i < stop) {
-    if (i > first && !into_literals && list.literal[i]) {
-      i = list.end[i];
-      continue;
-    }
-    i = list.symbol[i] != want || visit(noted(list, i)) ? i + 1 : list.end[i];
-  }
+  replay(root, visit, into_literals, [want](TSSymbol symbol) { return symbol == want; });
 }
 
 bool contains_type(const Function& fn, const char* type) {
