@@ -1,6 +1,7 @@
 // Analysis edge cases that fixtures cannot express (code `go vet` would reject).
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -520,7 +521,7 @@ TEST_CASE("an anonymous struct is one type, named after its fields, whoever type
   CHECK(package.type_named(name) == nullptr);
 }
 
-TEST_CASE("a package indexed on several threads is the package one thread indexes", "[analysis]") {
+TEST_CASE("a package indexed file by file, in any order or on several threads, is the package indexed in place", "[analysis]") {
   // Files that disagree, as build-tagged files of one package do: the same anonymous struct
   // tokens under different imports (the first file's is the type), two declarations of a type,
   // a global, a function and a method (the last type and global stand; the first function and
@@ -535,14 +536,27 @@ TEST_CASE("a package indexed on several threads is the package one thread indexe
        "package p\n\nimport \"sync\"\n\ntype T struct {\n\ty int\n\tmu sync.Mutex\n}\n\nvar G *T\n\n"
        "func F() int { return 2 }\n\nfunc (t *T) M() {}\n"},
   };
-  for (unsigned threads : {1u, 2u, 4u}) {
-    INFO(threads << " threads");
+  // Indexed in place; file by file in the reverse of the order given; and on four threads.
+  const checks::go::ForEach backwards = [](size_t count, const std::function<void(size_t)>& body) {
+    for (size_t i = count; i-- > 0;) body(i);
+  };
+  const checks::go::ForEach threaded = [](size_t count, const std::function<void(size_t)>& body) {
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&] {
+        for (size_t i = next++; i < count; i = next++) body(i);
+      });
+    for (auto& thread : threads) thread.join();
+  };
+  for (const checks::go::ForEach* spread : {static_cast<const checks::go::ForEach*>(nullptr), &backwards, &threaded}) {
+    INFO((spread == nullptr ? "in place" : spread == &backwards ? "backwards" : "four threads"));
     std::vector<checks::go::SourceFile> files(sources.size());
     for (size_t i = 0; i < sources.size(); ++i) {
       files[i].path = sources[i].first;
       files[i].tree = parser.parse(sources[i].second);
     }
-    checks::go::Package package("p", std::move(files), threads);
+    checks::go::Package package("p", std::move(files), spread);
     auto a = package.global_type("A"), b = package.global_type("B");
     REQUIRE(a);
     REQUIRE(b);

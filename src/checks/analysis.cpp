@@ -22,6 +22,7 @@
 #include "checks/registry.h"
 #include "core/errors.h"
 #include "core/heap.h"
+#include "core/shard.h"
 #include "core/glob.h"
 #include "lang/go.h"
 #include "lang/tree_arena.h"
@@ -230,6 +231,15 @@ class Crew {
     for (auto& thread : threads_) thread.join();
   }
 
+  bool has_helpers() const { return !threads_.empty(); }
+
+  // The same, as the model's ForEach (bodies that need no parser), with `parser` here.
+  go::ForEach for_each(lang::Parser& parser) {
+    return [this, &parser](size_t count, const std::function<void(size_t)>& body) {
+      run(count, [&](size_t i, lang::Parser&) { body(i); }, parser);
+    };
+  }
+
   // body(i, a parser) for every i < count, here (with `parser`) and on the helpers; returns
   // when all are done, rethrowing the first exception a body threw.
   void run(size_t count, const Body& body, lang::Parser& parser) {
@@ -287,11 +297,9 @@ struct ParsedDir {
 // same, else the text is reparsed from them (only the part that differs is parsed again).
 // `git_lock` guards the SourceTree: libgit2 handles are not shared across threads unguarded, so
 // the package's blobs are read under it and parsed outside it.
-// `arenas` receives one tree arena per helper thread: the helpers' trees live in them, so they
-// must outlive the trees.
+// The files are planned and parsed here (with `parser`) and on the crew's helpers.
 ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const Config& config, lang::Parser& parser,
-                    std::mutex& git_lock, std::deque<lang::TreeArena>& arenas,
-                    const std::map<std::string, const lang::Tree*>& reuse = {}, unsigned threads = 1,
+                    std::mutex& git_lock, Crew& crew, const std::map<std::string, const lang::Tree*>& reuse = {},
                     const std::set<std::string>& skip = {},
                     const std::map<std::string, const git::ChangedFile*>* changed = nullptr, bool partial = false) {
   ParsedDir out;
@@ -312,10 +320,6 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
       trees[i] = with.reparse(*same->second, std::move(content), kParseTimeoutMicros);
     if (trees[i]) go::flatten(trees[i].root(), node_lists[i]);  // while the thread is here; indexing needs it
   };
-  // The pre-commit case is one package: its files are planned and parsed on the threads the
-  // pool would otherwise leave idle. They start before the blobs are read, so that a new
-  // thread's set-up (its heap, its arena, its parser) overlaps the reading.
-  Crew crew(threads - 1, arenas);
   {
     std::lock_guard<std::mutex> hold(git_lock);
     for (const auto& path : tree.list_dir(dir)) {
@@ -371,9 +375,7 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
         auto it = changed->find(contents[i].first);
         files.push_back({contents[i].first, contents[i].second, it == changed->end() ? nullptr : &it->second->touched_lines});
       }
-      go::PartialPlan plan(files, [&](size_t count, const std::function<void(size_t)>& body) {
-        crew.run(count, [&](size_t i, lang::Parser&) { body(i); }, parser);
-      });
+      go::PartialPlan plan(files, crew.for_each(parser));
       if (plan.whole()) continue;
       for (size_t k = 0; k < members.size(); ++k) skipped_bodies[members[k]] = plan.skipped(k);
       out.plans.emplace(clause, std::move(plan));
@@ -381,11 +383,10 @@ ParsedDir parse_dir(const git::SourceTree& tree, const std::string& dir, const C
   }
   trees.resize(contents.size());
   node_lists.resize(contents.size());
-  std::vector<size_t> order(contents.size());  // the files to parse, largest first
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  if (threads > 1)  // one big file (server.go is a fifth of net/http) must not start last
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return contents[a].second.size() > contents[b].second.size(); });
+  // Largest first: one big file (server.go is a fifth of net/http) must not start last.
+  std::vector<uint64_t> sizes;
+  for (const auto& [path, content] : contents) sizes.push_back(content.size());
+  const std::vector<size_t> order = largest_first(sizes);
   crew.run(order.size(), [&](size_t k, lang::Parser& with) { parse_one(order[k], with); }, parser);
   for (size_t i = 0; i < contents.size(); ++i) {
     lang::Tree& parsed = trees[i];
@@ -445,13 +446,19 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
   std::deque<lang::TreeArena> helper_arenas;
   lang::TreeArena::Use use(arena);
   lang::Parser parser(lang::go_language());
+  // The pre-commit case is one package: its files are planned, parsed and indexed on the
+  // threads the pool would otherwise leave idle (each helper's trees live in its arena of
+  // helper_arenas). They start before the blobs are read, so that a new thread's set-up (its
+  // heap, its arena, its parser) overlaps the reading.
+  Crew crew(in.parse_threads - 1, helper_arenas);
+  const go::ForEach spread = crew.for_each(parser);
   DirResult result;
   const auto& change = in.change;
   const auto& changed_go = in.changed_go;
   // Every Go file of the package at the new revision: the call graph spans files.
   auto parse_started = std::chrono::steady_clock::now();
-  ParsedDir parsed = parse_dir(*change.revision, dir, in.config, parser, in.git_lock, helper_arenas, {},
-                               in.parse_threads, {}, change.whole_tree ? nullptr : &changed_go, partial);
+  ParsedDir parsed = parse_dir(*change.revision, dir, in.config, parser, in.git_lock, crew, {}, {},
+                               change.whole_tree ? nullptr : &changed_go, partial);
   result.parse_time = std::chrono::steady_clock::now() - parse_started;
   if (parsed.clauses_differ) {
     result.whole_needed = dir + ": a file's package clause reads differently from its parse";
@@ -491,7 +498,7 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
   for (auto& [name, files] : parsed.by_package) {
     bool touched = std::any_of(files.begin(), files.end(), [&](const go::SourceFile& f) { return analysable(f.path); });
     if (!touched) continue;
-    go::Package package(dir, std::move(files), in.parse_threads);
+    go::Package package(dir, std::move(files), crew.has_helpers() ? &spread : nullptr);
     std::map<std::string, const std::string*> sources;
     for (const auto& f : package.files()) {
       sources[f.path] = &f.tree.source();
@@ -503,16 +510,16 @@ DirResult analyze_dir(const DirInputs& in, const std::string& dir, const std::ve
       std::set<std::string> other_packages = parsed.untouched_packages;
       for (const auto& [other, paths] : paths_of)
         if (other != name) other_packages.insert(paths.begin(), paths.end());
-      context.set_base_loader([&in, &parser, &package, &helper_arenas, dir = dir, name = name,
+      // (On this thread, which owns the context: the crew is idle while the rules run.)
+      context.set_base_loader([&in, &parser, &package, &crew, &spread, dir = dir, name = name,
                                other_packages = std::move(other_packages)]() -> std::unique_ptr<go::Package> {
         std::map<std::string, const lang::Tree*> unchanged;  // most files of the package
         for (const auto& f : package.files())
           if (!f.bodies_skipped) unchanged[f.path] = &f.tree;
-        ParsedDir old = parse_dir(*in.change.base, dir, in.config, parser, in.git_lock, helper_arenas, unchanged,
-                                  in.parse_threads, other_packages);
+        ParsedDir old = parse_dir(*in.change.base, dir, in.config, parser, in.git_lock, crew, unchanged, other_packages);
         auto it = old.by_package.find(name);
         if (it == old.by_package.end()) return nullptr;
-        return std::make_unique<go::Package>(dir, std::move(it->second), in.parse_threads);
+        return std::make_unique<go::Package>(dir, std::move(it->second), crew.has_helpers() ? &spread : nullptr);
       });
       context.set_base_reader([&in](const std::string& path) {
         std::lock_guard<std::mutex> hold(in.git_lock);
@@ -643,17 +650,11 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
   DirInputs inputs{change, config, changed_go, lock_options, git_lock, parse_threads};
   // The workers take the directories largest first, so that no big package starts last while
   // the other workers have run out of work (results stay in directory order).
-  std::vector<size_t> largest_first(dirs.size());
-  {
-    std::map<std::string, uint64_t> bytes;
-    for (const auto& [path, file] : changed_go) bytes[git::parent_dir(path)] += file->size;
-    std::vector<uint64_t> weight(dirs.size());
-    for (size_t i = 0; i < dirs.size(); ++i) {
-      largest_first[i] = i;
-      weight[i] = bytes[dirs[i]];
-    }
-    std::stable_sort(largest_first.begin(), largest_first.end(), [&](size_t a, size_t b) { return weight[a] > weight[b]; });
-  }
+  std::map<std::string, uint64_t> bytes;
+  for (const auto& [path, file] : changed_go) bytes[git::parent_dir(path)] += file->size;
+  std::vector<uint64_t> weights;
+  for (const auto& d : dirs) weights.push_back(bytes[d]);
+  const std::vector<size_t> heaviest = largest_first(weights);
   std::atomic<size_t> next{0};
   std::exception_ptr failure;
   std::mutex failure_lock;
@@ -661,7 +662,7 @@ void analyze_change(const git::ChangeSet& change, const Config& config, const Ru
     try {
       auto own_rules = active_rules(config, selection);
       for (size_t k = next++; k < dirs.size(); k = next++) {
-        const size_t i = largest_first[k];
+        const size_t i = heaviest[k];
         advise_heap();  // a new thread's heap, or a grown one
         results[i] = analyze_dir(inputs, dirs[i], own_rules, partial);
         if (!results[i].whole_needed.empty()) {

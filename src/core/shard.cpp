@@ -40,4 +40,11 @@ std::set<std::string> shard_items(std::vector<std::pair<std::string, uint64_t>> 
   return mine;
 }
 
+std::vector<size_t> largest_first(const std::vector<uint64_t>& weights) {
+  std::vector<size_t> order(weights.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return weights[a] > weights[b]; });
+  return order;
+}
+
 }  // namespace patchgate

@@ -26,4 +26,8 @@ std::optional<Shard> parse_shard(const std::string& text);
 // items always split the same way, whichever runner computes it.
 std::set<std::string> shard_items(std::vector<std::pair<std::string, uint64_t>> items, const Shard& shard);
 
+// The indices of `weights`, heaviest first (ties in index order): the order to hand work items
+// to a pool of threads in, so that no big one starts last while the others have run out.
+std::vector<size_t> largest_first(const std::vector<uint64_t>& weights);
+
 }  // namespace patchgate

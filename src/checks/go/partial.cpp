@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "checks/go/model/lock_state.h"
+#include "core/shard.h"
 #include "lang/go_scan.h"
 
 namespace patchgate::checks::go {
@@ -299,10 +300,9 @@ PartialPlan::PartialPlan(const std::vector<PlanFile>& files, const ForEach& for_
   // Every declaration, its identifiers, and whether the change touches it: each file on its
   // own, the largest first (so that on two threads neither is left with one big file at the end).
   std::vector<FileScan> scans(files.size());
-  std::vector<size_t> order(files.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return files[a].source.size() > files[b].source.size(); });
+  std::vector<uint64_t> sizes;
+  for (const PlanFile& file : files) sizes.push_back(file.source.size());
+  const std::vector<size_t> order = largest_first(sizes);
   for_each(order.size(), [&](size_t k) { scans[order[k]] = scan_file(files[order[k]]); });
   for (size_t f = 0; f < files.size(); ++f) {
     FileScan& scan = scans[f];

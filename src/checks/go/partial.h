@@ -33,6 +33,7 @@
 #include <utility>
 #include <vector>
 
+#include "checks/go/model/package.h"
 #include "core/git/change_set.h"
 
 namespace patchgate::checks::go {
@@ -47,8 +48,6 @@ struct PlanFile {
 
 class PartialPlan {
  public:
-  // Runs body(i) for every i < count, in any order, perhaps on several threads at once.
-  using ForEach = std::function<void(size_t count, const std::function<void(size_t)>& body)>;
   // A plan for one package's files. whole() when any file does not scan. Each file is
   // scanned by for_each's body (the rest of the plan needs them all, on this thread).
   explicit PartialPlan(const std::vector<PlanFile>& files, const ForEach& for_each = serial);

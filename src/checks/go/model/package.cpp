@@ -1,15 +1,14 @@
 #include "checks/go/model/package.h"
 
 #include "checks/go/model/syntax.h"
+#include "core/shard.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <set>
-#include <thread>
 #include <utility>
 
 namespace patchgate::checks::go {
@@ -153,13 +152,13 @@ std::string guard_in(const std::string& comment) {
 
 }  // namespace
 
-Package::Package(std::string dir, std::vector<SourceFile> files, unsigned threads)
+Package::Package(std::string dir, std::vector<SourceFile> files, const ForEach* spread)
     : dir_(std::move(dir)), files_(std::move(files)) {
   auto prepare = [](SourceFile& file) {
     if (file.nodes.nodes.empty()) flatten(file.tree.root(), file.nodes);
     index_imports(file);
   };
-  if (threads <= 1 || files_.size() < 2) {
+  if (!spread || files_.size() < 2) {
     for (auto& file : files_) {
       prepare(file);
       size_t from = functions_.size();
@@ -167,31 +166,20 @@ Package::Package(std::string dir, std::vector<SourceFile> files, unsigned thread
       name_functions(from);
     }
   } else {
-    // Each file's declarations are indexed on their own, on the threads given, and then taken
-    // in file order: what one file declares does not depend on the others', except which of
-    // two identical anonymous struct types is kept (the first) and which of two declarations
-    // of one name in build-tagged files wins (the last), which absorb() decides as the loop
-    // above does. Largest first, so that no big file starts last.
-    std::vector<size_t> largest_first(files_.size());
-    for (size_t i = 0; i < files_.size(); ++i) largest_first[i] = i;
-    std::stable_sort(largest_first.begin(), largest_first.end(), [&](size_t a, size_t b) {
-      return files_[a].tree.source().size() > files_[b].tree.source().size();
-    });
+    // Each file's declarations are indexed on their own (largest first), and then taken in file
+    // order: what one file declares does not depend on the others', except which of two
+    // identical anonymous struct types is kept (the first) and which of two declarations of one
+    // name in build-tagged files wins (the last), which absorb() decides as the loop above does.
+    std::vector<uint64_t> sizes;
+    for (const auto& file : files_) sizes.push_back(file.tree.source().size());
+    const std::vector<size_t> order = largest_first(sizes);
     std::vector<std::unique_ptr<Package>> parts(files_.size());
-    std::atomic<size_t> next{0};
-    auto work = [&] {
-      for (size_t k = next++; k < files_.size(); k = next++) {
-        const size_t i = largest_first[k];
-        prepare(files_[i]);
-        parts[i].reset(new Package());  // (its constructor is private)
-        parts[i]->index_file(files_[i]);
-      }
-    };
-    {
-      std::vector<std::jthread> helpers;
-      for (unsigned t = 1; t < threads && t < files_.size(); ++t) helpers.emplace_back(work);
-      work();
-    }
+    (*spread)(order.size(), [&](size_t k) {
+      const size_t i = order[k];
+      prepare(files_[i]);
+      parts[i].reset(new Package());  // (its constructor is private)
+      parts[i]->index_file(files_[i]);
+    });
     for (auto& part : parts) absorb(*part);
   }
   for (const auto& file : files_)

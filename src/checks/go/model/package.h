@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -117,10 +118,14 @@ struct Function {
   std::vector<uint64_t> node_types;
 };
 
+// Runs body(i) for every i < count, in any order, perhaps on several threads at once.
+using ForEach = std::function<void(size_t count, const std::function<void(size_t)>& body)>;
+
 class Package {
  public:
-  // `threads` (1 or more) index the files' declarations; the package is the same for any number.
-  Package(std::string dir, std::vector<SourceFile> files, unsigned threads = 1);
+  // With `spread`, the files' declarations are indexed through it, each file on its own, and
+  // then taken in file order; without, in place. The package is the same either way.
+  Package(std::string dir, std::vector<SourceFile> files, const ForEach* spread = nullptr);
   Package(const Package&) = delete;
   Package& operator=(const Package&) = delete;
 

@@ -180,14 +180,15 @@ const SyntaxCache::Flat* SyntaxCache::flat(TSNode root) {
 namespace {
 
 // The pre-order walk from root, replayed from the live SyntaxCache's list when it has root (else
-// the tree is walked); visit is called on the nodes whose symbol `wanted` accepts, and the
-// others are stepped through as if visit had said true.
-template <typename Wanted>
-void replay(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals, Wanted&& wanted) {
+// the tree is walked); visit is called on the nodes of symbol `only` (every node without it),
+// and the others are stepped through as if visit had said true.
+void replay(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals, std::optional<TSSymbol> only) {
   if (lang::null(root)) return;
   const SyntaxCache::Flat* cached = active_cache ? active_cache->flat(root) : nullptr;
-  if (!cached)
-    return walk(root, [&](TSNode node) { return !wanted(ts_node_symbol(node)) || visit(node); }, into_literals);
+  if (!cached) {
+    if (!only) return walk(root, visit, into_literals);
+    return walk(root, [&](TSNode node) { return ts_node_symbol(node) != *only || visit(node); }, into_literals);
+  }
   const NodeList& list = *cached->list;
   const uint32_t first = cached->root;
   const uint32_t stop = list.end[first];
@@ -197,20 +198,19 @@ void replay(TSNode root, const std::function<bool(TSNode)>& visit, bool into_lit
       i = list.end[i];
       continue;
     }
-    i = !wanted(list.symbol[i]) || visit(noted(list, i)) ? i + 1 : list.end[i];
+    i = (only && list.symbol[i] != *only) || visit(noted(list, i)) ? i + 1 : list.end[i];
   }
 }
 
 }  // namespace
 
 void for_each_node(TSNode root, const std::function<bool(TSNode)>& visit, bool into_literals) {
-  replay(root, visit, into_literals, [](TSSymbol) { return true; });
+  replay(root, visit, into_literals, std::nullopt);
 }
 
 void for_each_of_type(TSNode root, const char* type, const std::function<bool(TSNode)>& visit, bool into_literals) {
   if (lang::null(root)) return;
-  const TSSymbol want = lang::symbol_for(ts_tree_language(root.tree), type);
-  replay(root, visit, into_literals, [want](TSSymbol symbol) { return symbol == want; });
+  replay(root, visit, into_literals, lang::symbol_for(ts_tree_language(root.tree), type));
 }
 
 bool contains_type(const Function& fn, const char* type) {
